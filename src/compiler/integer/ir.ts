@@ -1,0 +1,101 @@
+/**
+ * The integer IR: the quantized model, exactly what the circuit computes.
+ *
+ * Every tensor element is an integer (a field element in the circuit). Each tensor carries
+ *  - `lo`/`hi`: a static interval that every element provably lies in, whatever the
+ *    (range-checked) inputs are; the compiler refuses anything beyond ±2^250;
+ *  - `scale` and `zeroPoint`: the real value it stands for is (q − zeroPoint) · 2^−scale.
+ *
+ * `kind` says how the circuit holds the tensor:
+ *  - 'signal': each element is a circuit signal (inputs, outputs of non-linear templates);
+ *  - 'expr':   each element is a linear expression of signals with constant coefficients
+ *              (costs no constraint; `linear` nodes produce these).
+ *
+ * The interpreter (`interpret.ts`) is the single source of truth for these semantics and the
+ * renderer must match it bit for bit.
+ */
+
+export interface IntCsr {
+  rows: number;
+  cols: number;
+  rowPtr: Int32Array;
+  colIdx: Int32Array;
+  /** Integer coefficients. */
+  values: bigint[];
+}
+
+interface IntNodeBase {
+  name: string;
+  /** ONNX node name(s) it came from, for error messages. */
+  origin: string;
+  shape: number[];
+  lo: bigint;
+  hi: bigint;
+  scale: number;
+  zeroPoint: bigint;
+  kind: 'signal' | 'expr';
+}
+
+/** A model input, q ∈ [lo, hi] (range-checked in the circuit when private). */
+export interface IntInput extends IntNodeBase {
+  op: 'input';
+  kind: 'signal';
+  /** Width of the range check: q ∈ [0, 2^bits). lo = 0, hi = 2^bits − 1. */
+  bits: number;
+}
+
+/** y = matrix · concat(inputs) + bias, exact. Free in the circuit. */
+export interface IntLinear extends IntNodeBase {
+  op: 'linear';
+  kind: 'expr';
+  inputs: string[];
+  matrix: IntCsr;
+  bias: bigint[];
+  /** ONNX op kind it came from ('Gemm', 'Conv', ...). */
+  source: string;
+}
+
+/**
+ * Fused rescale + round-half-up + clamp (+ ReLU), one bit decomposition:
+ *   q = floor((x + 2^(shift−1)) / 2^shift)           (q = x when shift = 0)
+ *   relu:  y = min(max(q, 0), 2^bits − 1)            zeroPoint of y = 0
+ *   else:  y = min(max(q, −2^(bits−1)), 2^(bits−1) − 1) + 2^(bits−1)   zeroPoint of y = 2^(bits−1)
+ * Output is a signal in [0, 2^bits).
+ */
+export interface IntRescale extends IntNodeBase {
+  op: 'rescale';
+  kind: 'signal';
+  input: string;
+  shift: number;
+  bits: number;
+  relu: boolean;
+}
+
+/** y[i] = max over windows[i]. Output is a signal; input may be expr or signal. */
+export interface IntMax extends IntNodeBase {
+  op: 'max';
+  kind: 'signal';
+  input: string;
+  windows: Int32Array[];
+}
+
+/**
+ * y[i] = floor((Σ_{j∈windows[i]} x[j] + floor(d_i/2)) / d_i), d_i = divisor[i]  (round half up).
+ * Precondition: inputs non-negative (lo ≥ 0). Output is a signal.
+ */
+export interface IntDiv extends IntNodeBase {
+  op: 'div';
+  kind: 'signal';
+  input: string;
+  windows: Int32Array[];
+  divisor: Int32Array;
+}
+
+export type IntNode = IntInput | IntLinear | IntRescale | IntMax | IntDiv;
+
+export interface IntGraph {
+  name: string;
+  nodes: IntNode[];
+  inputs: string[];
+  outputs: string[];
+}
