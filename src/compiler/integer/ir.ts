@@ -56,7 +56,8 @@ export interface IntLinear extends IntNodeBase {
 }
 
 /**
- * Fused rescale + round-half-up + clamp (+ ReLU), one bit decomposition:
+ * Fused rescale + round-half-up + clamp (+ ReLU), one bit decomposition, on the input taken
+ * relative to its zero point, x = input − zeroPoint(input):
  *   q = floor((x + 2^(shift−1)) / 2^shift)           (q = x when shift = 0)
  *   relu:  y = min(max(q, 0), 2^bits − 1)            zeroPoint of y = 0
  *   else:  y = min(max(q, −2^(bits−1)), 2^(bits−1) − 1) + 2^(bits−1)   zeroPoint of y = 2^(bits−1)
@@ -80,8 +81,10 @@ export interface IntMax extends IntNodeBase {
 }
 
 /**
- * y[i] = floor((Σ_{j∈windows[i]} x[j] + floor(d_i/2)) / d_i), d_i = divisor[i]  (round half up).
- * Precondition: inputs non-negative (lo ≥ 0). Output is a signal.
+ * y[i] = floor((Σ_{j∈windows[i]} x[j] + (d_i − |windows[i]|)·pad + floor(d_i/2)) / d_i), d_i = divisor[i]
+ * (round half up; positions counted in the divisor but outside the input hold `pad`, the input's
+ * zero point, i.e. a real zero). Precondition: input lo ≥ 0 and pad ≥ 0. Output is a signal with
+ * the input's scale and zero point.
  */
 export interface IntDiv extends IntNodeBase {
   op: 'div';
@@ -89,6 +92,7 @@ export interface IntDiv extends IntNodeBase {
   input: string;
   windows: Int32Array[];
   divisor: Int32Array;
+  pad: bigint;
 }
 
 export type IntNode = IntInput | IntLinear | IntRescale | IntMax | IntDiv;
