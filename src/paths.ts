@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** Every artifact path of a build directory, decided in one place (design §5). */
 export interface BuildPaths {
@@ -17,7 +17,8 @@ export interface BuildPaths {
   devPtau: string;
 }
 
-export function buildPaths(dir: string): BuildPaths {
+export function buildPaths(buildDir: string): BuildPaths {
+  const dir = resolve(buildDir);
   return {
     dir,
     circom: join(dir, 'model.circom'),

@@ -1,22 +1,24 @@
 /**
- * Non-linear constraint counts (at --O2) of the templates in circuits/, as stated in their
- * header comments. Tests compare these with the compiled r1cs.
+ * Non-linear constraint counts (at --O2) of the templates in circuits/, copied from the
+ * formulas in their header comments. A test compares the compiled r1cs with these.
  */
 
-/** Rescale(A, k, B, RELU): see circuits/rescale.circom. */
+/** Rescale(A, k, B, RELU): circuits/rescale.circom, with M = A − 1 − k. */
 export function rescaleConstraints(A: number, k: number, B: number, relu: boolean): number {
-  void k;
-  void B;
-  void relu;
-  return A + 4;
+  const M = A - 1 - k;
+  if (relu) return M <= 0 ? 0 : M <= B ? A + 1 : A + 3;
+  return M <= B - 1 || B === 1 ? A : A + 3;
 }
 
-/** Max2(B): B + 2. */
+/** Max2(B): circuits/max.circom. */
 export const max2Constraints = (B: number): number => B + 2;
 
-/** DivRound(N, D): r and D−1−r range checks plus q's width. */
+const bitLen = (x: number): number => (x <= 0 ? 0 : Math.floor(Math.log2(x)) + 1);
+
+/** DivRound(N, D): circuits/div_round.circom. */
 export function divRoundConstraints(N: number, D: number): number {
-  const rb = Math.ceil(Math.log2(D));
-  const qb = Math.ceil(Math.log2((2 ** N + Math.floor(D / 2)) / D + 1));
-  return 2 * rb + qb;
+  if (D === 1) return 0;
+  const Q = bitLen(Math.floor((2 ** N - 1 + Math.floor(D / 2)) / D));
+  const R = bitLen(D - 1);
+  return (D & (D - 1)) === 0 ? Q + R : Q + 2 * R;
 }

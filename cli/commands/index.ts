@@ -1,0 +1,9 @@
+/** Every CLI command, in help order. Each file exports `register(program)`. */
+import type { Command } from 'commander';
+import { register as compile } from './compile.ts';
+import { register as inspect } from './inspect.ts';
+import { register as prove } from './prove.ts';
+import { register as setup } from './setup.ts';
+import { register as verify } from './verify.ts';
+
+export const commands: Array<(program: Command) => void> = [inspect, compile, setup, prove, verify];
