@@ -82,7 +82,7 @@ class Renderer {
             this.emit(`for (var s = 0; s < ${g.signals}; s++) {`);
             this.emit(`    var cnt = s < ${g.signals - 1} ? ${g.perSignal} : ${g.count - g.perSignal * (g.signals - 1)};`);
             this.emit(`    ${c}[s] = Unpack(cnt, ${g.bits});`);
-            this.emit(`    ${c}[s].in <== inPacked[${g.firstSignal} + s];`);
+            this.emit(`    ${c}[s].in <== inPacked[${g.firstSignal - nOutSignals} + s];`);
             this.emit(`    for (var j = 0; j < cnt; j++) ${v}[s * ${g.perSignal} + j] = ${c}[s].out[j] + ${BigInt(g.lo)};`);
             this.emit('}');
           } else {
