@@ -1,15 +1,21 @@
 import type { Command } from 'commander';
 import { printResult, type GlobalFlags } from '../output.ts';
 import { formatOutputs } from '../format.ts';
+import { addOnchainOptions, runVerifyOnchain } from './verify-onchain.ts';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('verify')
-    .description('verify a proof off-chain; exits 0 and prints the decoded outputs, or exits 1')
+    .description('verify a proof off-chain (or with --onchain through a deployed contract); exits 0 and prints the decoded outputs, or exits 1')
     .argument('<build>', 'build directory (set up)')
     .argument('<proof>', 'proof JSON from `zkinfer prove`')
-    .action(async (build: string, proof: string, _o, cmd: Command) => {
+    .option('--onchain', 'verify through the deployed registry/verifier instead of off-chain');
+  addOnchainOptions(cmd).action(async (build: string, proof: string, o, cmd: Command) => {
       const flags = cmd.optsWithGlobals<GlobalFlags>();
+      if (o.onchain) {
+        await runVerifyOnchain(build, proof, cmd.optsWithGlobals());
+        return;
+      }
       const { verifyProofFile } = await import('../../src/prover/verify.ts');
       const r = await verifyProofFile(build, proof);
       printResult(flags, { ok: r.valid, valid: r.valid, outputs: r.outputs, verifyMs: r.verifyMs }, () => {
