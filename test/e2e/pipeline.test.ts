@@ -11,6 +11,8 @@ import { verify } from '../../src/prover/verify.ts';
 import { argmax } from '../../src/compiler/compile.ts';
 import { FIXTURES, fixtureBuild, readSamples } from '../helpers/fixtureBuild.ts';
 
+const BUDGET: Record<string, number> = { 'digits-mlp': 2500, 'digits-cnn': 10000 };
+
 const FIELD = 21888242871839275222246405745257275088548364400416821118215636437201824821761n;
 
 for (const f of FIXTURES) {
@@ -24,6 +26,13 @@ for (const f of FIXTURES) {
       prover = await Prover.load(b.paths.dir);
     });
     after(async () => prover?.close());
+
+    it(`compiles to fewer than ${BUDGET[f]} constraints, exactly the cost model's estimate`, async () => {
+      const b = await fixtureBuild(f);
+      assert.equal(b.manifest.circuit.constraints, b.estimate.total);
+      assert.ok(b.manifest.circuit.constraints < BUDGET[f], `${b.manifest.circuit.constraints} constraints`);
+      assert.equal(b.manifest.circuit.linearConstraints, 0);
+    });
 
     it('argmax agrees with the float model on ≥ 99 % of samples.json', async () => {
       const b = await fixtureBuild(f);
