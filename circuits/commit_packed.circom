@@ -13,8 +13,9 @@ include "poseidon_sponge.circom";
  *   out = PoseidonSponge(1 + E, RATE, DOMAIN)([salt, e_0, …, e_{E−1}]).
  *
  *   hints:        none
- *   constraints:  the packing is linear (free at --O2); exactly the sponge's
- *                 ⌈(1 + E) / RATE⌉ · 3 · (8·(RATE + 1) + P_(RATE+1)) non-linear constraints.
+ *   constraints:  the packing is linear (free at --O2); exactly those of
+ *                 PoseidonSponge(1 + E, RATE): ⌈(1 + E) / RATE⌉ · 3 · (8·(RATE + 1) + P_(RATE+1))
+ *                 − 3 · (1 + max(0, RATE − 1 − E)) (see poseidon_sponge.circom).
  * Precondition (the caller's duty): every in[k] − lo lies in [0, 2^bits) of its run (range-checked
  * or bounded by construction). Then the packing is injective (each element < 2^252 < p, no
  * carries between slots), so the commitment binds the integers themselves.

@@ -20,7 +20,10 @@ include "circomlib/circuits/poseidon.circom";
  *                 3 multiplications; 8 full rounds of t S-boxes, P_t partial rounds of one),
  *                 P_t = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68][t − 2];
  *                 the absorbing additions and the mixing layers are linear (free at --O2).
- *   exact count at --O2: C · 3 · (8·t + P_t), e.g. RATE 16: 612 per chunk; RATE 2: 243.
+ *                 The first round's S-boxes of the constant state elements of chunk 0 (the
+ *                 domain, and the zero padding when N < RATE) fold into constants: 3 fewer each.
+ *   exact count at --O2: C · 3 · (8·t + P_t) − 3 · (1 + max(0, RATE − N)),
+ *                 e.g. N = RATE = 16: 609; N = 17, RATE 16: 1221; N = 3, RATE 3: 261.
  * Parameters: N ≥ 1, 1 ≤ RATE ≤ 16, 0 ≤ DOMAIN < p. Preconditions: none (any field elements).
  */
 template PoseidonSponge(N, RATE, DOMAIN) {

@@ -24,13 +24,20 @@ import {PackedOutputs} from "./PackedOutputs.sol";
  *      Registration is owner-controlled and final: a model id can never be re-registered or replaced
  *      (`ModelAlreadyRegistered`); the owner can only retire it (submissions then revert with `ModelIsRetired`).
  *
- *      Public signals are snarkjs's order: the circuit's packed outputs first, then packed public inputs.
+ *      Public signals are snarkjs's order: the circuit's packed outputs first, then its Poseidon commitments
+ *      (hashed output, hashed input, committed weights: one signal each), then packed public inputs.
+ *
+ *      COMMITTED WEIGHTS — a model compiled with `--weights committed` takes its weights as private inputs,
+ *      so its verifier accepts proofs for ANY weights of that architecture; only the public weights
+ *      commitment says which. Register such a model with `registerModelWithCommitments`, giving the weights
+ *      commitment: the registry then rejects every proof whose commitment differs
+ *      (`WeightsCommitmentMismatch`). Registered with plain `registerModel`, it would accept any weights.
  *      Per-model verifiers are snarkjs's Groth16 template (`verifyProof(uint[2],uint[2][2],uint[2],uint[N])`);
  *      the registry calls them with the selector for that model's N, computed at registration.
  */
 contract ZkInferRegistry {
     /// @notice Identifies this contract as a zkinfer registry (and its interface version) to off-chain tools.
-    string public constant VERSION = "zkinfer-registry/1";
+    string public constant VERSION = "zkinfer-registry/2";
 
     /// @notice BN254 scalar field modulus: every public signal must be below it.
     uint256 public constant FIELD_MODULUS =
@@ -46,6 +53,21 @@ contract ZkInferRegistry {
         uint256[2] c;
     }
 
+    /// @notice Marks an absent commitment signal in `Commitments`.
+    uint32 public constant NONE = type(uint32).max;
+
+    /// @notice Public signals holding Poseidon commitments (design §4), NONE when the model has none.
+    struct Commitments {
+        /// Hashed input: the commitment to the (private) input, e.g. one a data owner published.
+        uint32 inputSignal;
+        /// Hashed outputs: the commitment to the (private) outputs.
+        uint32 outputSignal;
+        /// Committed weights: must equal `weights` in every accepted proof.
+        uint32 weightsSignal;
+        /// The registered weights commitment (0 when weightsSignal is NONE).
+        uint256 weights;
+    }
+
     /// @notice A registered model.
     struct Model {
         address verifier;
@@ -56,6 +78,7 @@ contract ZkInferRegistry {
         bytes32 vkeyHash;
         PackedOutputs.Group[] outputs;
         PackedOutputs.Group[] inputs;
+        Commitments commitments;
     }
 
     address public owner;
@@ -69,6 +92,11 @@ contract ZkInferRegistry {
     /// @notice A valid proof was submitted. `outputs` are the decoded output groups, concatenated in layout
     ///         order; `inputs` the decoded public-input groups (empty when the model's inputs are private).
     event InferenceVerified(bytes32 indexed modelId, address indexed submitter, int256[] outputs, int256[] inputs);
+    /// @notice Emitted after InferenceVerified for models with commitments: their values in this proof
+    ///         (0 for a commitment the model does not have).
+    event InferenceCommitments(
+        bytes32 indexed modelId, uint256 inputCommitment, uint256 outputCommitment, uint256 weightsCommitment
+    );
 
     error NotOwner(address caller);
     error ZeroAddress();
@@ -86,6 +114,11 @@ contract ZkInferRegistry {
     error InvalidProof(bytes32 modelId);
     /// @notice The call to the verifier itself failed (reverted or returned garbage).
     error VerifierCallFailed(bytes32 modelId);
+    /// @notice A commitment signal is out of range, inside a packed group, repeated, or the weights value is not
+    ///         a field element (or is given without a weights signal).
+    error InvalidCommitments();
+    /// @notice The proof's weights commitment is not the one registered for the model.
+    error WeightsCommitmentMismatch(bytes32 modelId, uint256 registered, uint256 proved);
 
     modifier onlyOwner() {
         if (msg.sender != owner) revert NotOwner(msg.sender);
@@ -112,6 +145,7 @@ contract ZkInferRegistry {
      * @param publicSignals   N, the number of public signals of the circuit.
      * @param outputs         packed output groups (manifest.publicSignals.groups with role 'output').
      * @param inputs          packed public-input groups (role 'input'), after the outputs.
+     * @dev For models without commitments. A committed-weights model must use registerModelWithCommitments.
      */
     function registerModel(
         bytes32 modelId,
@@ -122,6 +156,38 @@ contract ZkInferRegistry {
         PackedOutputs.Group[] calldata outputs,
         PackedOutputs.Group[] calldata inputs
     ) external onlyOwner {
+        _register(modelId, verifier, onnxSha256, vkeyHash, publicSignals, outputs, inputs, Commitments(NONE, NONE, NONE, 0));
+    }
+
+    /**
+     * @notice Registers a model whose public signals include Poseidon commitments (hashed input/output,
+     *         committed weights). With a weights commitment, only proofs for exactly those weights are accepted.
+     * @param commitments     the commitment signals (NONE when absent) and the registered weights commitment
+     *                        (`zkinfer commit <build> --weights` prints it).
+     */
+    function registerModelWithCommitments(
+        bytes32 modelId,
+        address verifier,
+        bytes32 onnxSha256,
+        bytes32 vkeyHash,
+        uint256 publicSignals,
+        PackedOutputs.Group[] calldata outputs,
+        PackedOutputs.Group[] calldata inputs,
+        Commitments calldata commitments
+    ) external onlyOwner {
+        _register(modelId, verifier, onnxSha256, vkeyHash, publicSignals, outputs, inputs, commitments);
+    }
+
+    function _register(
+        bytes32 modelId,
+        address verifier,
+        bytes32 onnxSha256,
+        bytes32 vkeyHash,
+        uint256 publicSignals,
+        PackedOutputs.Group[] calldata outputs,
+        PackedOutputs.Group[] calldata inputs,
+        Commitments memory c
+    ) private {
         Model storage m = models[modelId];
         if (m.verifier != address(0)) revert ModelAlreadyRegistered(modelId);
         if (verifier.code.length == 0) revert NotAContract(verifier);
@@ -135,6 +201,9 @@ contract ZkInferRegistry {
             if (i < outputs.length) m.outputs.push(g);
             else m.inputs.push(g);
         }
+
+        _checkCommitments(m, c, publicSignals);
+        m.commitments = c;
 
         bytes4 selector = _verifyProofSelector(publicSignals);
         _checkVerifierAnswers(verifier, selector, publicSignals);
@@ -179,6 +248,13 @@ contract ZkInferRegistry {
         int256[] memory inputs;
         (outputs, inputs) = _verify(modelId, proof, publicSignals);
         emit InferenceVerified(modelId, msg.sender, outputs, inputs);
+        Commitments storage c = models[modelId].commitments;
+        if (c.inputSignal != NONE || c.outputSignal != NONE || c.weightsSignal != NONE) {
+            emit InferenceCommitments(
+                modelId, _signalOr0(publicSignals, c.inputSignal), _signalOr0(publicSignals, c.outputSignal),
+                _signalOr0(publicSignals, c.weightsSignal)
+            );
+        }
     }
 
     /// @notice Same checks as submitInference without emitting (for eth_call). Reverts on any failure.
@@ -204,6 +280,11 @@ contract ZkInferRegistry {
         }
         for (uint256 i = 0; i < publicSignals.length; ++i) {
             if (publicSignals[i] >= FIELD_MODULUS) revert SignalNotInField(i);
+        }
+
+        uint32 ws = m.commitments.weightsSignal;
+        if (ws != NONE && publicSignals[ws] != m.commitments.weights) {
+            revert WeightsCommitmentMismatch(modelId, m.commitments.weights, publicSignals[ws]);
         }
 
         outputs = _decodeGroups(m.outputs, publicSignals);
@@ -232,6 +313,35 @@ contract ZkInferRegistry {
             PackedOutputs.decodeInto(publicSignals, g, values, offset);
             offset += g.count;
         }
+    }
+
+    function _signalOr0(uint256[] calldata publicSignals, uint32 index) private pure returns (uint256) {
+        return index == NONE ? 0 : publicSignals[index];
+    }
+
+    /// @dev Each present commitment signal lies within the signals, outside every packed group, and is not
+    ///      repeated; the weights value is a field element, and 0 when there is no weights signal.
+    function _checkCommitments(Model storage m, Commitments memory c, uint256 n) private view {
+        uint32[3] memory s = [c.inputSignal, c.outputSignal, c.weightsSignal];
+        for (uint256 i = 0; i < 3; ++i) {
+            if (s[i] == NONE) continue;
+            if (s[i] >= n) revert InvalidCommitments();
+            for (uint256 j = 0; j < i; ++j) {
+                if (s[j] == s[i]) revert InvalidCommitments();
+            }
+            if (_inGroups(m.outputs, s[i]) || _inGroups(m.inputs, s[i])) revert InvalidCommitments();
+        }
+        if (c.weightsSignal == NONE ? c.weights != 0 : c.weights >= FIELD_MODULUS) revert InvalidCommitments();
+    }
+
+    function _inGroups(PackedOutputs.Group[] storage groups, uint256 signal) private view returns (bool) {
+        for (uint256 i = 0; i < groups.length; ++i) {
+            uint256 first = groups[i].firstSignal;
+            if (signal >= first && signal < first + PackedOutputs.signalCount(groups[i].count, groups[i].perSignal)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// @dev Selector of snarkjs's `verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[n])`.

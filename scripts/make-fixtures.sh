@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Regenerate every fixture model: fixtures/models/{digits-mlp,digits-cnn}/ and test/fixtures/onnx/*/.
+# Regenerate every fixture model: fixtures/models/{digits-mlp,digits-cnn}/, their quantized versions
+# fixtures/models/digits-{mlp,cnn}-{qdq,qlinear}/, and test/fixtures/onnx/*/.
 #
 # 1. Installs Debian's python3-torch, python3-onnx, python3-sklearn if missing (apt-get update only if needed).
 # 2. Trains/exports with /usr/bin/python3 (Debian's, not a pyenv python3): scripts/fixtures/make_digits.py,
-#    then scripts/fixtures/make_edge_cases.py.
+#    then scripts/fixtures/make_quantized.py (QDQ and QOperator models from the float weights, own
+#    calibration) and scripts/fixtures/make_edge_cases.py.
 # 3. Computes reference outputs with onnxruntime-node (scripts/fixtures/reference-outputs.ts) and cross-checks
 #    them against torch.
 #
@@ -41,6 +43,7 @@ export FIXTURE_REF_DIR
 trap 'rm -rf "$FIXTURE_REF_DIR"' EXIT
 
 "$PY" scripts/fixtures/make_digits.py
+"$PY" scripts/fixtures/make_quantized.py
 "$PY" scripts/fixtures/make_edge_cases.py
 
 # The ONNX runtime for reference outputs: the project's onnxruntime-node, via tsx.

@@ -8,9 +8,9 @@ export { interpret, interpretOutputs } from './compiler/integer/interpret.ts';
 export type { IntGraph, IntNode } from './compiler/integer/ir.ts';
 export type { Graph, GraphNode } from './compiler/graph/ir.ts';
 export {
-  setup, contribute, beacon, verifySetup, Prover, prove, verify, verifyProofFile,
+  setup, contribute, beacon, verifySetup, Prover, ProverPool, prove, verify, verifyProofFile,
   readProofFile, writeProofFile, encodeInput, quantizeInput, decodePublicSignals, writeDevPtau, shutdown,
-  type SetupParams, type SetupResult, type ProveResult, type VerifyResult, type ProofFile, type DecodedTensor,
+  type SetupParams, type SetupResult, type ProveResult, type ProverPoolOptions, type VerifyResult, type ProofFile, type DecodedTensor,
 } from './prover/index.ts';
 export * from './chain/index.ts';
 export * from './errors.ts';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { printResult, type GlobalFlags } from '../output.ts';
 import { formatOutputs } from '../format.ts';
+import { formatCommitments } from './commit.ts';
 import { addOnchainOptions, runVerifyOnchain } from './verify-onchain.ts';
 
 export function register(program: Command): void {
@@ -18,10 +19,11 @@ export function register(program: Command): void {
       }
       const { verifyProofFile } = await import('../../src/prover/verify.ts');
       const r = await verifyProofFile(build, proof);
-      printResult(flags, { ok: r.valid, valid: r.valid, outputs: r.outputs, verifyMs: r.verifyMs }, () => {
+      printResult(flags, { ok: r.valid, valid: r.valid, outputs: r.outputs, commitments: r.commitments, verifyMs: r.verifyMs }, () => {
         if (r.valid) {
           console.log('verified');
-          console.log(formatOutputs(r.outputs ?? []));
+          if (r.outputs?.length) console.log(formatOutputs(r.outputs));
+          if (r.commitments?.length) console.log(formatCommitments(r.commitments));
         } else {
           console.log('NOT verified: the proof does not match this model\'s verification key and public signals');
         }

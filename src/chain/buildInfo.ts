@@ -112,6 +112,33 @@ export function registryLayout(manifest: Manifest): { publicSignals: number; out
   };
 }
 
+/** ZkInferRegistry's NONE: no such commitment signal. */
+export const NO_SIGNAL = 0xffffffff;
+
+/** The registry's view of a model's commitments (ZkInferRegistry.Commitments). */
+export interface RegistryCommitments {
+  inputSignal: number;
+  outputSignal: number;
+  weightsSignal: number;
+  weights: bigint;
+}
+
+/**
+ * The commitment signals of the manifest, as registerModelWithCommitments takes them (undefined when
+ * the model has none). `weights` is the registered weights commitment (committed-weights models).
+ */
+export function registryCommitments(manifest: Manifest, weights?: bigint): RegistryCommitments | undefined {
+  const at = (role: PackedGroup['role']): number => manifest.publicSignals.groups.find((g) => g.role === role)?.firstSignal ?? NO_SIGNAL;
+  const c = { inputSignal: at('inputCommitment'), outputSignal: at('outputCommitment'), weightsSignal: at('weightsCommitment'), weights: weights ?? 0n };
+  if (c.inputSignal === NO_SIGNAL && c.outputSignal === NO_SIGNAL && c.weightsSignal === NO_SIGNAL) return undefined;
+  if (c.weightsSignal !== NO_SIGNAL && weights === undefined) {
+    throw new ArtifactError('WEIGHTS_COMMITMENT_MISSING', `${manifest.name} has committed weights: registering it needs their commitment`, {
+      fix: 'keep weights.json in the build (zkinfer compile writes it) or pass the commitment `zkinfer commit <build> --weights` printed',
+    });
+  }
+  return c;
+}
+
 /** One deployment of a build on one chain. */
 export interface DeploymentRecord {
   chainId: number;

@@ -4,7 +4,8 @@
  */
 import type { Abi, Address, Hash, Hex } from 'viem';
 import { ChainError } from '../errors.ts';
-import { loadBuild, modelIdOf, onnxHash, recordDeployment, registryLayout, vkeyHash, type DeploymentRecord } from './buildInfo.ts';
+import { loadBuild, modelIdOf, onnxHash, recordDeployment, registryCommitments, registryLayout, vkeyHash, type DeploymentRecord } from './buildInfo.ts';
+import { buildWeightsCommitment } from './weightsCommitment.ts';
 import { toChainError } from './chainErrors.ts';
 import { assertCode, resolveClients, type ChainClients, type ChainTarget } from './clients.ts';
 import { renderVerifier } from './exportVerifier.ts';
@@ -68,6 +69,11 @@ export interface RegisterModelOptions {
   verifier: Address;
   /** 0x + 64 hex digits, or a name hashed with keccak256; default: the manifest's model name. */
   modelId?: string;
+  /**
+   * Committed-weights builds: the weights commitment to register (only proofs for these weights are
+   * accepted); default: the commitment of the build's weights.json.
+   */
+  weightsCommitment?: bigint;
 }
 
 /** Registers the build's model (ONNX sha256, verifying-key hash, packed layout) with its verifier. */
@@ -83,14 +89,16 @@ export async function registerModel(opts: ChainOptions & RegisterModelOptions): 
   await assertCode(clients, opts.verifier, `verifier of ${build.manifest.name}`);
   const modelId = modelIdOf(opts.modelId ?? build.manifest.name);
   const layout = registryLayout(build.manifest);
+  const weights = build.manifest.visibility.weights === 'committed' ? (opts.weightsCommitment ?? (await buildWeightsCommitment(opts.buildDir, build.manifest))) : undefined;
+  const commitments = registryCommitments(build.manifest, weights);
   const { abi } = await registryContract();
   const wallet = clients.walletClient!;
   try {
+    const base = [modelId, opts.verifier, onnxHash(build), await vkeyHash(build), BigInt(layout.publicSignals), layout.outputs, layout.inputs] as const;
     const txHash = await wallet.writeContract({
       address: opts.registry,
       abi,
-      functionName: 'registerModel',
-      args: [modelId, opts.verifier, onnxHash(build), await vkeyHash(build), BigInt(layout.publicSignals), layout.outputs, layout.inputs],
+      ...(commitments ? { functionName: 'registerModelWithCommitments', args: [...base, commitments] } : { functionName: 'registerModel', args: base }),
       account: wallet.account,
       chain: wallet.chain,
     });

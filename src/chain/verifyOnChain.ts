@@ -43,7 +43,7 @@ export interface OnChainVerification {
   outputs: bigint[];
   /** Decoded public inputs (empty when the model's inputs are private). */
   inputs: bigint[];
-  /** When invalid: the contract's custom error (InvalidProof, WrongSignalCount, SignalNotInField, NonCanonicalSignal). */
+  /** When invalid: the contract's custom error (InvalidProof, WrongSignalCount, SignalNotInField, NonCanonicalSignal, WeightsCommitmentMismatch). */
   reason?: string;
   /** With `submit`: the transaction, its gas and the event's submitter. */
   txHash?: Hash;
@@ -60,7 +60,7 @@ function decodeRole(layout: PublicLayout, signals: readonly bigint[], role: 'out
 }
 
 /** Registry errors that mean "this proof is rejected" rather than "this is misconfigured". */
-const REJECTIONS = new Set(['InvalidProof', 'WrongSignalCount', 'SignalNotInField', 'NonCanonicalSignal']);
+const REJECTIONS = new Set(['InvalidProof', 'WrongSignalCount', 'SignalNotInField', 'NonCanonicalSignal', 'WeightsCommitmentMismatch']);
 
 export async function verifyOnChain(opts: ChainOptions & VerifyOnChainOptions): Promise<OnChainVerification> {
   const build = await loadBuild(opts.buildDir);

@@ -27,9 +27,16 @@ import type { IntGraph } from './integer/ir.ts';
 import { interpretOutputs } from './integer/interpret.ts';
 import { serializeIntGraph } from './integer/serialize.ts';
 import { circuitTemplateFiles, renderCircom } from './lower/renderCircom.ts';
+import { appendExternalLinear, externalLinearNodes, EXTERNAL_LINEAR_OPTIMIZE, type ExternalLayer, type LinearMode } from './lower/externalLinear.ts';
 import { calibrate, evaluateFloat } from './quantize/calibrate.ts';
+import { encodeScalar } from './quantize/encodeScalar.ts';
+import { outputErrorBounds } from './quantize/errorBound.ts';
 import { commuteReluMax } from './quantize/commuteReluMax.ts';
 import { quantize, type LayerReport } from './quantize/quantize.ts';
+import { estimateWithPrivacy } from './privacy/estimate.ts';
+import { checkVisibility, privacyLayout } from './privacy/layout.ts';
+import { privacyTemplatesFingerprint } from './privacy/templates.ts';
+import { blindedOnnxHash, resolveWeightsSalt, writeBuildWeights } from './privacy/buildWeights.ts';
 
 export interface CompileOptions {
   /** Path to the .onnx file. */
@@ -45,7 +52,20 @@ export interface CompileOptions {
   activationBits?: number;
   /** Fixed scale exponent for inputs and activations instead of calibrated ones. */
   scale?: number;
-  input?: 'private' | 'public';
+  /** 'hashed': private input with a public Poseidon commitment (design §4). */
+  input?: 'private' | 'public' | 'hashed';
+  /** 'hashed': private outputs with a public Poseidon commitment. */
+  output?: 'public' | 'hashed';
+  /** 'committed': weights as private inputs with a public Poseidon commitment (writes <build>/weights.json). */
+  weights?: 'constant' | 'committed';
+  /**
+   * How linear layers reach the circuit (lower/externalLinear.ts): 'circom' as constants in the
+   * source (free at --O2), 'external' as r1cs rows appended after circom (one constraint per
+   * row, no weights for circom to hold), 'auto' (default) external for large layers only.
+   */
+  linearMode?: LinearMode;
+  /** Salt of the weights commitment (default: kept from an existing weights.json, else random). */
+  weightsSalt?: bigint;
   /** Recompile even when the build is up to date. */
   force?: boolean;
   onProgress?: (stage: string) => void;
@@ -62,12 +82,19 @@ export interface CompileResult {
   estimate: ReturnType<typeof estimateCost>;
 }
 
-export const DEFAULTS = { inputBits: 8, weightBits: 8, activationBits: 8, input: 'private' as const };
+export const DEFAULTS = {
+  inputBits: 8, weightBits: 8, activationBits: 8,
+  input: 'private' as 'private' | 'public' | 'hashed',
+  output: 'public' as 'public' | 'hashed',
+  weights: 'constant' as 'constant' | 'committed',
+};
 
 export async function compile(options: CompileOptions): Promise<CompileResult> {
   const opts = withDefaults(options);
   const progress = opts.onProgress ?? (() => {});
   validateWidths(opts);
+  const visibility = { input: opts.input, output: opts.output, weights: opts.weights };
+  checkVisibility(visibility);
   progress('parse');
   const modelPath = resolve(opts.model);
   if (!existsSync(modelPath)) {
@@ -81,13 +108,17 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const samples = await loadSamples(opts.calibration, specs, opts.inputRange);
   const ranges = calibrate(graph, samples.inputs);
   progress('quantize');
-  const { graph: intGraph, layers } = quantize(graph, ranges, opts);
+  const { graph: intGraph, layers, weights } = quantize(graph, ranges, opts);
+  const errorBounds = outputErrorBounds(graph, intGraph, ranges, layers as unknown as Record<string, unknown>[]);
   const accuracy = samples.real ? measureAccuracy(graph, intGraph, samples.inputs) : undefined;
 
-  const layout = publicLayout(intGraph, opts.input);
-  const source = renderCircom(intGraph, { inputVisibility: opts.input, layout });
-  const sourceSha256 = sha256(source + (await templatesFingerprint()));
-  const estimate = estimateCost(intGraph, opts.input);
+  const layout = privacyLayout(intGraph, visibility, weights);
+  const external = externalLinearNodes(intGraph, opts.linearMode ?? 'auto', (n) => opts.weights === 'committed' && !!weights?.nodes.some((w) => w.name === n.name));
+  const source = renderCircom(intGraph, { inputVisibility: opts.input, layout, weights: opts.weights === 'committed' ? weights : undefined, external });
+  // External layers' weights are not in the source: the integer model joins the cache key.
+  const externalKey = external.length > 0 ? sha256(serializeIntGraph(intGraph)) : '';
+  const sourceSha256 = sha256(source + (await templatesFingerprint()) + (await privacyTemplatesFingerprint(source)) + externalKey);
+  const estimate = estimateWithPrivacy(intGraph, visibility, layout, weights);
   const paths = buildPaths(resolve(opts.outDir));
   const byName = new Map(intGraph.nodes.map((n) => [n.name, n]));
   const encoding = (name: string, bits?: number): TensorEncoding => {
@@ -95,19 +126,29 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     return {
       name, shape: n.shape, scale: n.scale, zeroPoint: n.zeroPoint.toString(), lo: n.lo.toString(), hi: n.hi.toString(),
       bits: bits ?? Math.max(1, bitLength(n.hi - n.lo)),
+      ...(n.op === 'input' && n.step !== undefined ? { step: n.step } : {}),
     };
   };
+  const weightsSalt = opts.weights === 'committed' ? await resolveWeightsSalt(paths.dir, opts.weightsSalt) : undefined;
   const manifestBase = {
     toolkit: { name: 'zkinfer' as const, version: TOOLKIT_VERSION },
     name: basename(paths.dir),
-    onnx: { file: basename(modelPath), sha256: sha256(bytes), opset: graph.opset },
+    onnx: weightsSalt === undefined
+      ? { file: basename(modelPath), sha256: sha256(bytes), opset: graph.opset }
+      : { file: basename(modelPath), sha256: blindedOnnxHash(bytes, weightsSalt), opset: graph.opset, blinded: true },
     options: {
       inputBits: opts.inputBits, weightBits: opts.weightBits, activationBits: opts.activationBits,
-      scale: opts.scale ?? null, input: opts.input, calibration: samples.description,
+      scale: opts.scale ?? null, input: opts.input, output: opts.output, weights: opts.weights, calibration: samples.description,
+      linearMode: opts.linearMode ?? 'auto',
     },
-    visibility: { input: opts.input, output: 'public' as const, weights: 'constant' as const },
+    visibility,
+    ...(opts.weights === 'committed' && weights ? { weights } : {}),
     inputs: intGraph.inputs.map((n) => encoding(n, (byName.get(n) as { bits: number }).bits)),
-    outputs: intGraph.outputs.map((n, i) => ({ ...encoding(n), name: graph.outputs[i] })),
+    outputs: intGraph.outputs.map((n, i) => ({
+      ...encoding(n), name: graph.outputs[i],
+      errorBound: errorBounds[i],
+      ...(graph.postprocess?.[graph.outputs[i]] ? { postprocess: graph.postprocess[graph.outputs[i]] } : {}),
+    })),
     publicSignals: layout,
     quantization: { layers: layers as unknown as Record<string, unknown>[], ...(accuracy ? { accuracy } : {}) },
   };
@@ -122,10 +163,11 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     progress('cached');
   } else {
     progress('circom');
-    circuit = await buildCircuit(paths, source, sourceSha256, intGraph, opts.input);
+    circuit = await buildCircuit(paths, source, sourceSha256, intGraph, opts.input, external);
   }
   const manifest: Manifest = { ...manifestBase, circuit, ...(setup ? { setup } : {}) };
   await writeFileAtomic(paths.manifest, toJson(manifest));
+  if (manifest.weights) await writeBuildWeights(paths.dir, manifest, intGraph, weightsSalt!);
   progress('done');
   return { manifest, paths, cached, intGraph, graph, estimate };
 }
@@ -201,7 +243,7 @@ export function measureAccuracy(graph: Graph, intGraph: IntGraph, samples: Float
   for (const s of samples) {
     const floatOut = evaluateFloat(graph, s);
     const enc = Object.fromEntries(
-      inputs.map((n) => [n.name, Array.from(s[n.name], (x) => clampQ(BigInt(Math.round(x * 2 ** n.scale)) + n.zeroPoint, n.lo, n.hi))]),
+      inputs.map((n) => [n.name, Array.from(s[n.name], (x) => clampQ(encodeScalar(x, n), n.lo, n.hi))]),
     );
     const intOut = interpretOutputs(intGraph, enc);
     graph.outputs.forEach((name, i) => {
@@ -227,18 +269,6 @@ export const argmax = (v: ArrayLike<number>): number => {
   return b;
 };
 
-function publicLayout(g: IntGraph, input: 'private' | 'public'): PublicLayout {
-  const byName = new Map(g.nodes.map((n) => [n.name, n]));
-  const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
-  const groups = [
-    ...g.outputs.map((n) => ({ role: 'output' as const, tensor: n, count: size(byName.get(n)!.shape), lo: byName.get(n)!.lo, hi: byName.get(n)!.hi })),
-    ...(input === 'public'
-      ? g.inputs.map((n) => ({ role: 'input' as const, tensor: n, count: size(byName.get(n)!.shape), lo: byName.get(n)!.lo, hi: byName.get(n)!.hi }))
-      : []),
-  ];
-  return layoutPublicSignals(groups);
-}
-
 async function templatesFingerprint(): Promise<string> {
   const parts = await Promise.all(circuitTemplateFiles.map((f) => readFile(join(circuitsDir(), f), 'utf8')));
   return sha256(parts.join('\0'));
@@ -260,15 +290,20 @@ async function buildCircuit(
   source: string,
   sourceSha256: string,
   intGraph: IntGraph,
-  input: 'private' | 'public',
+  input: 'private' | 'public' | 'hashed',
+  external: readonly ExternalLayer[] = [],
 ): Promise<Manifest['circuit']> {
   await mkdir(dirname(paths.dir), { recursive: true });
   const stage = await mkdtemp(join(dirname(paths.dir), `.${basename(paths.dir)}.stage-`));
   try {
     const mainFile = join(stage, 'model.circom');
     await writeFileAtomic(mainFile, source);
-    await writeFileAtomic(join(stage, 'model.int.json'), serializeIntGraph(intGraph));
-    const r = await runCircom({ mainFile, outDir: stage });
+    const intJson = serializeIntGraph(intGraph);
+    await writeFileAtomic(join(stage, 'model.int.json'), intJson);
+    // External linear layers: rows appended after circom, wires via circom's substitutions (lower/externalLinear.ts).
+    const r = await runCircom({ mainFile, outDir: stage, optimize: external.length > 0 ? EXTERNAL_LINEAR_OPTIMIZE : 2, substitutions: external.length > 0 });
+    const ext = external.length > 0 ? await appendExternalLinear(intGraph, external, r.r1csFile, r.symFile!, r.substitutionsFile) : undefined;
+    if (r.substitutionsFile) await rm(r.substitutionsFile, { force: true });
     await mkdir(paths.dir, { recursive: true });
     // Artifacts of an older circuit (zkey, vkey, verifier) no longer match: remove them.
     for (const f of [paths.zkey, paths.vkey, paths.verifierSol, paths.manifest]) await rm(f, { force: true });
@@ -280,8 +315,8 @@ async function buildCircuit(
     }
     void input;
     return {
-      constraints: r.constraints,
-      linearConstraints: r.linearConstraints ?? 0,
+      constraints: ext?.constraints ?? r.constraints,
+      linearConstraints: ext?.linearConstraints ?? r.linearConstraints ?? 0,
       wires: r.wires,
       privateInputs: r.privateInputs,
       publicInputs: r.publicInputs,
@@ -289,6 +324,7 @@ async function buildCircuit(
       r1csSha256: await sha256File(paths.r1cs),
       sourceSha256,
       circom: r.circomVersion,
+      ...(ext ? { externalLinear: { intModelSha256: sha256(intJson), layers: [...external] } } : {}),
     };
   } finally {
     await rm(stage, { recursive: true, force: true });

@@ -16,7 +16,7 @@ import { encodeInput, isCircuitInput, type CircuitInput } from './encodeInput.ts
 import { bn128, loadSnarkjs, type Groth16Proof } from './lib/snarkjs.ts';
 import { makeProofFile, type ProofFile } from './proofFile.ts';
 import { decodePublicSignals, type DecodedPublicSignals, type DecodedTensor } from './publicSignals.ts';
-import { WitnessCalculator } from './witness.ts';
+import { loadWitness, type WitnessCalculator, type WitnessOptions } from './witness.ts';
 import { privateSignals, type PrivateInputs } from './privateInputs.ts';
 import { readWeightsFile, weightsFileOf, type WeightsFile } from './commitment/weightsFile.ts';
 import { readFile } from 'node:fs/promises';
@@ -51,7 +51,7 @@ export class Prover {
   }
 
   /** Checks the build (manifest, zkey/vkey hashes, witness generator) and loads it. */
-  static async load(buildDir: string): Promise<Prover> {
+  static async load(buildDir: string, options: WitnessOptions = {}): Promise<Prover> {
     const build = await loadBuild(buildDir, { needSetup: true, artifacts: ['wasm', 'vkey'] });
     const setup = build.manifest.setup as NonNullable<Manifest['setup']>;
     let zkey: Uint8Array;
@@ -65,7 +65,7 @@ export class Prover {
       });
     }
     assertHash(build.paths.zkey, zkey, setup.zkeySha256, 'setup.zkeySha256', `run \`zkinfer setup ${buildDir}\``);
-    const witness = await WitnessCalculator.load(build.paths.wasm, build.witnessCalculator);
+    const witness = await loadWitness(build, options);
     await bn128(); // build the curve (and its worker threads) now, not during the first proof
     await loadSnarkjs();
     const weightsFile = weightsFileOf(build.paths.dir);
@@ -97,7 +97,7 @@ export class Prover {
 
   private async proveNow(input: unknown, secrets: PrivateInputs): Promise<ProveResult> {
     const signals: CircuitInput = isCircuitInput(input) ? input : encodeInput(this.manifest, input);
-    const extra = privateSignals(this.manifest, { weights: this.weights, ...secrets });
+    const extra = privateSignals(this.manifest, { ...secrets, weights: secrets.weights ?? this.weights });
     const t0 = performance.now();
     const wtns = await this.witness.calculate({ ...signals, ...extra } as CircuitInput);
     const t1 = performance.now();

@@ -7,13 +7,16 @@
  *   - { "<input name>": nested array, … } with every model input;
  *   - EZKL's { "input_data": [[flat values of input 0], [flat values of input 1], …] }.
  * Each value is quantized as q = round(x · 2^scale) + zeroPoint (round half up, as Math.round)
- * and must lie in the encoding's [lo, hi]; nothing is clamped silently.
+ * and must lie in the encoding's [lo, hi]; nothing is clamped silently. Quantized models (encoding
+ * with `step`) apply their own QuantizeLinear instead (compiler/quantize/encodeScalar.ts), which
+ * saturates to [lo, hi] as ONNX specifies.
  * Result (team-brief signal contract): private (and hashed) inputs → { in: q… } (all inputs
  * flattened row-major, concatenated in manifest order); public inputs → { inPacked } per the layout.
  */
 import { InputError, ShapeError } from '../errors.ts';
 import type { Manifest, TensorEncoding } from '../manifest.ts';
 import { packGroup } from './publicSignals.ts';
+import { encodeScalar } from '../compiler/quantize/encodeScalar.ts';
 
 export type CircuitInput = { in: bigint[] } | { inPacked: bigint[] };
 
@@ -155,6 +158,11 @@ function quantizeTensor(enc: TensorEncoding, value: unknown): bigint[] {
     }
     if (!Number.isFinite(x)) {
       throw new InputError('INPUT_NOT_FINITE', `input "${enc.name}" element ${i}${where(i, expected)} is ${x}`, { fix: 'replace NaN/Infinity by finite values', details: { index: i } });
+    }
+    if (enc.step !== undefined) {
+      // Quantized model: the input's QuantizeLinear is part of the model and saturates.
+      const c = encodeScalar(x, enc);
+      return c < lo ? lo : c > hi ? hi : c;
     }
     const scaled = Math.round(x * scale);
     const q = Number.isFinite(scaled) ? BigInt(scaled) + zp : hi + 1n;

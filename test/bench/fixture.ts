@@ -31,10 +31,19 @@ const samples = JSON.parse(readFileSync(join(dir, 'samples.json'), 'utf8')) as {
 let agree = 0;
 let correct = 0;
 let floatCorrect = 0;
+// Quantized models (issue 4): output values equal to onnxruntime-node's, in output steps.
+let exactValues = 0;
+let totalValues = 0;
+const quantized = c.manifest.inputs.some((e) => e.step !== undefined);
 const o = c.manifest.outputs[0];
 samples.inputs.forEach((x, i) => {
   const q = quantizeInput(c.manifest, x);
-  const y = interpretOutputs(c.intGraph, { [c.intGraph.inputs[0]]: q[0] })[0].map((v) => Number(v - BigInt(o.zeroPoint)));
+  const raw = interpretOutputs(c.intGraph, { [c.intGraph.inputs[0]]: q[0] })[0];
+  samples.logits[i].forEach((l, j) => {
+    totalValues++;
+    if (BigInt(Math.round(l * 2 ** o.scale)) + BigInt(o.zeroPoint) === raw[j]) exactValues++;
+  });
+  const y = raw.map((v) => Number(v - BigInt(o.zeroPoint)));
   if (argmax(y) === argmax(samples.logits[i])) agree++;
   if (argmax(y) === samples.labels[i]) correct++;
   if (argmax(samples.logits[i]) === samples.labels[i]) floatCorrect++;
@@ -66,6 +75,7 @@ console.log(JSON.stringify({
   agreement: agree / samples.inputs.length,
   accuracy: correct / samples.inputs.length,
   floatAccuracy: floatCorrect / samples.inputs.length,
+  exactRate: quantized ? exactValues / totalValues : null,
   gasVerifier: Number(chain.gas?.verifier ?? 0),
   gasRegistry: Number(chain.gas?.registry ?? 0),
 }));

@@ -10,7 +10,7 @@ describe('public API', () => {
       // compiler
       'compile', 'inspect', 'interpret', 'interpretOutputs', 'buildPaths',
       // prover
-      'Prover', 'beacon', 'contribute', 'decodePublicSignals', 'encodeInput', 'prove', 'quantizeInput', 'readProofFile',
+      'Prover', 'ProverPool', 'beacon', 'contribute', 'decodePublicSignals', 'encodeInput', 'prove', 'quantizeInput', 'readProofFile',
       'setup', 'shutdown', 'verify', 'verifyProofFile', 'verifySetup', 'writeDevPtau', 'writeProofFile',
       // chain
       'PRIVATE_KEY_ENV', 'compileSolidity', 'connectRpc', 'createInProcessChain', 'deployAndVerify', 'deployModel',

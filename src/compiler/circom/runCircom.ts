@@ -37,6 +37,8 @@ export interface RunCircomOptions {
   sym?: boolean;
   /** Also emit the C++ witness generator (outDir/<name>_cpp). */
   c?: boolean;
+  /** circom --simplification_substitution: outDir/<name>_substitutions.json maps each simplified-away signal to the linear expression that replaced it. */
+  substitutions?: boolean;
   /** circom --inspect: extra warnings about signals that look under-constrained. */
   inspect?: boolean;
   /** Each line circom prints (colours stripped), as it arrives. */
@@ -66,6 +68,8 @@ export interface RunCircomResult {
   /** outDir/<name>_js/witness_calculator.js (CommonJS; load it with createRequire). */
   witnessCalculatorFile?: string;
   symFile?: string;
+  /** With `substitutions`: outDir/<name>_substitutions.json. */
+  substitutionsFile?: string;
   cppDir?: string;
   circomVersion: string;
   /** Everything circom printed (stdout then stderr, colours stripped). */
@@ -169,7 +173,7 @@ async function moveInto(from: string, to: string): Promise<void> {
 }
 
 export async function runCircom(options: RunCircomOptions): Promise<RunCircomResult> {
-  const { mainFile, optimize = 2, wasm = true, sym = true, c = false, inspect = false, onProgress, timeoutMs } = options;
+  const { mainFile, optimize = 2, wasm = true, sym = true, c = false, inspect = false, substitutions = false, onProgress, timeoutMs } = options;
   const outDir = resolve(options.outDir);
   if (!existsSync(mainFile)) {
     throw new CircuitError('CIRCOM_MAIN_MISSING', `circuit file ${mainFile} does not exist`, { fix: 'generate the circuit first' });
@@ -189,6 +193,7 @@ export async function runCircom(options: RunCircomOptions): Promise<RunCircomRes
     if (sym) args.push('--sym');
     if (c) args.push('--c');
     if (inspect) args.push('--inspect');
+    if (substitutions) args.push('--simplification_substitution');
     onProgress?.(`circom2 ${args.join(' ')}`);
     const r = await runProcess(args, stageDir, onProgress, timeoutMs);
     const output = unstageMessage([r.stdout, r.stderr].filter(Boolean).join('\n'), stage);
@@ -210,6 +215,7 @@ export async function runCircom(options: RunCircomOptions): Promise<RunCircomRes
     await moveInto(join(stageDir, 'out', `${name}_js`), join(outDir, `${name}_js`));
     await moveInto(join(stageDir, 'out', `${name}_cpp`), join(outDir, `${name}_cpp`));
     await moveInto(join(stageDir, 'out', `${name}.sym`), join(outDir, `${name}.sym`));
+    if (substitutions) await moveInto(join(stageDir, 'out', `${name}_substitutions.json`), join(outDir, `${name}_substitutions.json`));
     await moveInto(stagedR1cs, join(outDir, `${name}.r1cs`));
 
     const r1csFile = join(outDir, `${name}.r1cs`);
@@ -233,6 +239,7 @@ export async function runCircom(options: RunCircomOptions): Promise<RunCircomRes
       wasmFile: wasm ? join(outDir, `${name}_js`, `${name}.wasm`) : undefined,
       witnessCalculatorFile: wasm ? join(outDir, `${name}_js`, 'witness_calculator.js') : undefined,
       symFile: sym ? join(outDir, `${name}.sym`) : undefined,
+      substitutionsFile: substitutions ? join(outDir, `${name}_substitutions.json`) : undefined,
       cppDir: c ? join(outDir, `${name}_cpp`) : undefined,
       circomVersion: await versionP,
       stdout: output,

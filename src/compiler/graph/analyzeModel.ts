@@ -49,6 +49,11 @@ const SHAPE_PRESERVING = new Set([
   'MeanVarianceNormalization', 'LRN', 'QuantizeLinear', 'DequantizeLinear',
 ]);
 
+/** Integer input types (held exactly as codes: see below) and their ranges. */
+const INT_INPUT_RANGE: Partial<Record<string, readonly [number, number]>> = {
+  uint8: [0, 255], int8: [-128, 127], uint16: [0, 65535], int16: [-32768, 32767], uint32: [0, 2 ** 32 - 1], int32: [-(2 ** 31), 2 ** 31 - 1],
+};
+
 export function analyzeModel(model: ModelProto): Analysis {
   const g = model.graph!;
   const issues: string[] = [];
@@ -85,14 +90,22 @@ export function analyzeModel(model: ModelProto): Analysis {
     const shape = resolveInputShape(vi);
     info.shape = shape;
     inputs.push(info);
-    if (info.dtype === 'non-tensor' || info.dtype === 'unknown' || !isFloat(info.dtype)) {
-      issues.push(`input '${name}' has type ${info.dtype}; only float tensor inputs are supported`);
+    const code = INT_INPUT_RANGE[info.dtype];
+    if (info.dtype === 'non-tensor' || info.dtype === 'unknown' || (!isFloat(info.dtype) && !code)) {
+      issues.push(`input '${name}' has type ${info.dtype}; only float and 8-, 16- and 32-bit integer tensor inputs are supported`);
     }
     const dtype = info.dtype === 'non-tensor' || info.dtype === 'unknown' ? 'float32' : info.dtype;
     ctx.claim(name);
     ctx.add({ op: 'input', name, origin: name, shape });
     inputNames.push(name);
-    values.set(name, { kind: 'runtime', dtype, shape, ref: name });
+    if (code) {
+      // An integer input is a quantized tensor: its codes are the input quantized with scale 1.
+      const ref = ctx.claim(`${name}::codes`);
+      ctx.add({ op: 'quantize', name: ref, origin: name, shape, input: name, scale: Float64Array.of(1), zeroPoint: 0, lo: code[0], hi: code[1] });
+      values.set(name, { kind: 'runtime', dtype, shape, ref });
+    } else {
+      values.set(name, { kind: 'runtime', dtype, shape, ref: name });
+    }
   }
 
   // Declared shapes, for placeholders after unsupported nodes.
@@ -190,6 +203,24 @@ export function analyzeModel(model: ModelProto): Analysis {
     report.status = produced.length > 0 && produced.every((v) => v.kind === 'const') ? 'folded' : 'lowered';
   });
 
+  // A final Softmax/LogSoftmax is left out of the circuit only when nothing but the graph output reads it.
+  const graphOutputs = new Set((g.output ?? []).map((o) => o.name ?? ''));
+  const postprocess: NonNullable<Graph['postprocess']> = {};
+  for (const [tensor, p] of ctx.postprocess) {
+    const readers = nodes.filter((nd) => (nd.input ?? []).includes(tensor));
+    if (readers.length === 0 && graphOutputs.has(tensor)) {
+      postprocess[tensor] = { op: p.op, axis: p.axis, coerce2d: p.coerce2d };
+      continue;
+    }
+    const reason = `${p.op} is only supported as the model's last node (the circuit then proves the values before it); its output '${tensor}' is read by ${readers.map((r) => `'${r.name || r.opType}'`).join(', ') || 'no graph output'}`;
+    unsupported.push({ node: p.node, opType: p.op, reason });
+    const rep = reports.find((r) => r.name === p.node);
+    if (rep) {
+      rep.status = 'unsupported';
+      rep.reason = reason;
+    }
+  }
+
   // Outputs: each is an IR node named after the ONNX output (identity when it is a view or an alias).
   const outputs: TensorInfo[] = [];
   const outputNames: string[] = [];
@@ -232,6 +263,7 @@ export function analyzeModel(model: ModelProto): Analysis {
     inputs: inputNames,
     outputs: outputNames,
     onnxNodes: reports,
+    ...(Object.keys(postprocess).length > 0 ? { postprocess } : {}),
   };
   return {
     graph,

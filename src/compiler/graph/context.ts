@@ -4,7 +4,7 @@
  */
 import type { Attributes } from '../parse/attributes.ts';
 import { CsrBuilder } from './csr.ts';
-import { size, type GraphNode } from './ir.ts';
+import { size, type GraphNode, type OutputPostprocess } from './ir.ts';
 import type { RuntimeValue, Value } from './values.ts';
 
 /** One ONNX node as an op lowering sees it. */
@@ -35,6 +35,11 @@ export class NotSupported extends Error {
 
 export class ImportContext {
   readonly nodes: GraphNode[] = [];
+  /**
+   * ONNX tensors computed by a final Softmax/LogSoftmax that is left out of the circuit (the op
+   * returns its input); analyzeModel checks that each is a graph output read by no node.
+   */
+  readonly postprocess = new Map<string, OutputPostprocess & { node: string }>();
   private readonly taken = new Set<string>();
 
   /** Reserves `base` as an IR node name, suffixing it when already taken. */

@@ -77,7 +77,41 @@ export interface MeanNode extends NodeBase {
   divisor: Int32Array;
 }
 
-export type GraphNode = InputNode | LinearNode | ReluNode | MaxNode | MeanNode;
+/**
+ * ONNX QuantizeLinear semantics, also the requantization step of QLinearConv/QLinearMatMul:
+ *   y[i] = min(max(roundHalfEven(x[i] / scale[i]) + zeroPoint, lo), hi)
+ * The output holds the integer codes (uint8 [0, 255] or int8 [−128, 127]); `scale` has one
+ * element (per tensor) or one per output element. A graph with such nodes is a quantized
+ * model: it is lowered exactly by quantize/quantized.ts, not by the float quantizer.
+ */
+export interface QuantizeNode extends NodeBase {
+  op: 'quantize';
+  input: string;
+  scale: Float64Array;
+  zeroPoint: number;
+  lo: number;
+  hi: number;
+}
+
+/** y = min(max(x, lo), hi) (Clip on a runtime tensor; lo may be −Infinity, hi +Infinity). */
+export interface ClipNode extends NodeBase {
+  op: 'clip';
+  input: string;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * y = f(x) elementwise for a smooth function without an exact integer form; the circuit
+ * evaluates a piecewise-linear approximation with a stated error bound (quantize/activation.ts).
+ */
+export interface ActivationNode extends NodeBase {
+  op: 'activation';
+  input: string;
+  fn: 'sigmoid' | 'tanh';
+}
+
+export type GraphNode = InputNode | LinearNode | ReluNode | MaxNode | MeanNode | QuantizeNode | ClipNode | ActivationNode;
 export type GraphOp = GraphNode['op'];
 
 export interface Graph {
@@ -94,6 +128,20 @@ export interface Graph {
    * one entry per ONNX node, in file order.
    */
   onnxNodes: OnnxNodeReport[];
+  /**
+   * Graph outputs computed by a final Softmax/LogSoftmax that the circuit does not prove: the
+   * IR output is the op's input (the logits), and the op is applied after verification.
+   */
+  postprocess?: Record<string, OutputPostprocess>;
+}
+
+/** A final op applied to an output outside the circuit (see Graph.postprocess). */
+export interface OutputPostprocess {
+  op: 'Softmax' | 'LogSoftmax';
+  /** Normalized axis of the output tensor. */
+  axis: number;
+  /** Opset < 13 semantics: the tensor is seen as 2-D [Π dims before axis, Π dims from axis] and normalized per row. */
+  coerce2d: boolean;
 }
 
 export interface OnnxNodeReport {

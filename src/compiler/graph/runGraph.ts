@@ -4,6 +4,7 @@
  */
 import { InputError } from '../../errors.ts';
 import { csrApply } from './csr.ts';
+import { evalActivation, evalClip, evalQuantize } from './elementwise.ts';
 import { size, type Graph } from './ir.ts';
 
 export interface RunOptions {
@@ -39,6 +40,15 @@ export function runGraph(graph: Graph, inputs: Record<string, Float64Array>, opt
       }
       case 'relu':
         env.set(node.name, env.get(node.input)!.map((v) => (v > 0 ? v : 0)));
+        break;
+      case 'quantize':
+        env.set(node.name, evalQuantize(node, env.get(node.input)!));
+        break;
+      case 'clip':
+        env.set(node.name, evalClip(node, env.get(node.input)!));
+        break;
+      case 'activation':
+        env.set(node.name, evalActivation(node, env.get(node.input)!));
         break;
       case 'max': {
         const x = env.get(node.input)!;

@@ -52,7 +52,18 @@ export function validateGraph(graph: Graph, stage = 'import'): void {
         break;
       }
       case 'relu':
+      case 'clip':
+      case 'activation':
         if (inputSize(node.input) !== n) fail(node, `input size ${inputSize(node.input)} differs from output size ${n}`);
+        if (node.op === 'clip' && !(node.lo <= node.hi)) fail(node, `clip bounds [${node.lo}, ${node.hi}] are empty`);
+        break;
+      case 'quantize':
+        if (inputSize(node.input) !== n) fail(node, `input size ${inputSize(node.input)} differs from output size ${n}`);
+        if (node.scale.length !== 1 && node.scale.length !== n) fail(node, `${node.scale.length} scales for ${n} elements`);
+        if (node.scale.some((s) => !(s > 0 && Number.isFinite(s)))) fail(node, 'a quantization scale is not positive and finite');
+        if (!(Number.isInteger(node.lo) && Number.isInteger(node.hi) && node.lo <= node.zeroPoint && node.zeroPoint <= node.hi)) {
+          fail(node, `zero point ${node.zeroPoint} outside the integer range [${node.lo}, ${node.hi}]`);
+        }
         break;
       case 'max':
       case 'mean': {

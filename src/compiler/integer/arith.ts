@@ -12,6 +12,14 @@ export function roundShift(v: bigint, k: number): bigint {
   return floorDiv(v + (1n << BigInt(k - 1)), 1n << BigInt(k));
 }
 
+/** Round-half-even division by 2^k (ONNX QuantizeLinear's rounding); v itself when k = 0. */
+export function roundShiftEven(v: bigint, k: number): bigint {
+  if (k === 0) return v;
+  const q = roundShift(v, k);
+  const tie = ((v % (1n << BigInt(k))) + (1n << BigInt(k))) % (1n << BigInt(k)) === 1n << BigInt(k - 1);
+  return tie && (q & 1n) === 1n ? q - 1n : q;
+}
+
 export const clamp = (v: bigint, lo: bigint, hi: bigint): bigint => (v < lo ? lo : v > hi ? hi : v);
 
 /** Number of bits of a non-negative integer (0 → 0). */

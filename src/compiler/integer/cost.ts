@@ -5,7 +5,7 @@
  */
 import { bitLength, signedWidth } from './arith.ts';
 import type { IntGraph } from './ir.ts';
-import { divRoundConstraints, max2Constraints, rescaleConstraints } from './templateCosts.ts';
+import { divRoundConstraints, max2Constraints, rescaleConstraints, rescaleEvenConstraints, rescaleWidth, pwlConstraints } from './templateCosts.ts';
 
 export interface NodeCost {
   name: string;
@@ -29,9 +29,8 @@ export function estimateCost(graph: IntGraph, inputVisibility: 'private' | 'publ
         break;
       case 'rescale': {
         const src = byName.get(n.input)!;
-        const half = n.shift > 0 ? 1n << BigInt(n.shift - 1) : 0n;
-        const A = signedWidth(src.lo - src.zeroPoint + half, src.hi - src.zeroPoint + half);
-        constraints = elements * rescaleConstraints(A, n.shift, n.bits, n.relu);
+        const A = rescaleWidth(src.lo - src.zeroPoint, src.hi - src.zeroPoint, n.shift, n.rounding);
+        constraints = elements * (n.rounding === 'half-even' && n.shift > 0 ? rescaleEvenConstraints(A, n.shift, n.bits, n.relu) : rescaleConstraints(A, n.shift, n.bits, n.relu));
         break;
       }
       case 'max': {
@@ -41,6 +40,9 @@ export function estimateCost(graph: IntGraph, inputVisibility: 'private' | 'publ
         constraints = comparisons * max2Constraints(B);
         break;
       }
+      case 'pwl':
+        constraints = elements * pwlConstraints(n.bits, n.segBits);
+        break;
       case 'div': {
         const src = byName.get(n.input)!;
         const dmax = Math.max(...n.divisor);

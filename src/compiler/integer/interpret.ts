@@ -4,7 +4,7 @@
  * rounding the IR itself specifies.
  */
 import { InputError } from '../../errors.ts';
-import { clamp, floorDiv, roundShift } from './arith.ts';
+import { clamp, floorDiv, roundShift, roundShiftEven } from './arith.ts';
 import type { IntGraph, IntNode } from './ir.ts';
 
 export type IntValues = Map<string, bigint[]>;
@@ -63,7 +63,7 @@ function evalNode(
       const zp = byName.get(node.input)!.zeroPoint;
       const B = BigInt(node.bits);
       return get(node.input).map((v) => {
-        const q = roundShift(v - zp, node.shift);
+        const q = node.rounding === 'half-even' ? roundShiftEven(v - zp, node.shift) : roundShift(v - zp, node.shift);
         return node.relu
           ? clamp(q, 0n, (1n << B) - 1n)
           : clamp(q, -(1n << (B - 1n)), (1n << (B - 1n)) - 1n) + (1n << (B - 1n));
@@ -75,6 +75,14 @@ function evalNode(
         let m = x[w[0]];
         for (let j = 1; j < w.length; j++) if (x[w[j]] > m) m = x[w[j]];
         return m;
+      });
+    }
+    case 'pwl': {
+      const L = 1n << BigInt(node.bits - node.segBits);
+      return get(node.input).map((x) => {
+        if (x < 0n || x >= 1n << BigInt(node.bits)) throw new Error(`interpreter: pwl '${node.name}' input ${x} outside [0, 2^${node.bits})`);
+        const seg = Number(x / L);
+        return node.values[seg] + node.slopes[seg] * (x % L);
       });
     }
     case 'div': {

@@ -42,6 +42,12 @@ export interface IntInput extends IntNodeBase {
   kind: 'signal';
   /** Width of the range check: q ∈ [0, 2^bits). lo = 0, hi = 2^bits − 1. */
   bits: number;
+  /**
+   * Quantized models (the input's QuantizeLinear): the real step, q = clamp(roundHalfEven(x / step)
+   * + zeroPoint, lo, hi) with the division in float32 as onnxruntime does; scale = −log2(step).
+   * Absent for float models: q = round(x · 2^scale) + zeroPoint.
+   */
+  step?: number;
 }
 
 /** y = matrix · concat(inputs) + bias, exact. Free in the circuit. */
@@ -61,7 +67,10 @@ export interface IntLinear extends IntNodeBase {
  *   q = floor((x + 2^(shift−1)) / 2^shift)           (q = x when shift = 0)
  *   relu:  y = min(max(q, 0), 2^bits − 1)            zeroPoint of y = 0
  *   else:  y = min(max(q, −2^(bits−1)), 2^(bits−1) − 1) + 2^(bits−1)   zeroPoint of y = 2^(bits−1)
- * Output is a signal in [0, 2^bits).
+ * Output is a signal in [0, 2^bits). In quantized models (quantize/quantized.ts) the input already
+ * holds acc·m + (zp_y − lo)·2^shift, so the same node is the requantization
+ * y − lo = clamp(round(acc·m·2^−shift) + zp_y − lo, 0, 2^bits − 1) and `zeroPoint`/`scale`
+ * record the ONNX tensor's (zp_y − lo, −log2 s_y) rather than the defaults above.
  */
 export interface IntRescale extends IntNodeBase {
   op: 'rescale';
@@ -70,6 +79,11 @@ export interface IntRescale extends IntNodeBase {
   shift: number;
   bits: number;
   relu: boolean;
+  /**
+   * 'half-even': q = roundHalfEven(x / 2^shift) instead of round half up (ONNX's rounding; quantized
+   * models with exact multipliers, circuits/rescale_even.circom). Absent: half up.
+   */
+  rounding?: 'half-even';
 }
 
 /** y[i] = max over windows[i]. Output is a signal; input may be expr or signal. */
@@ -95,7 +109,25 @@ export interface IntDiv extends IntNodeBase {
   pad: bigint;
 }
 
-export type IntNode = IntInput | IntLinear | IntRescale | IntMax | IntDiv;
+/**
+ * Piecewise-linear function of a signal x ∈ [0, 2^bits) (Sigmoid, Tanh: quantize/floatNonlinear.ts;
+ * circuits/pwl.circom). With L = 2^(bits − segBits), seg = floor(x / L), o = x mod L:
+ *   y = values[seg] + slopes[seg]·o
+ * (2^segBits segments, each with its own integer intercept and slope). Output is a signal.
+ */
+export interface IntPwl extends IntNodeBase {
+  op: 'pwl';
+  kind: 'signal';
+  input: string;
+  bits: number;
+  segBits: number;
+  /** 2^segBits intercepts. */
+  values: bigint[];
+  /** 2^segBits slopes (per unit of x). */
+  slopes: bigint[];
+}
+
+export type IntNode = IntInput | IntLinear | IntRescale | IntMax | IntDiv | IntPwl;
 
 export interface IntGraph {
   name: string;

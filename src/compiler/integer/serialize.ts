@@ -30,6 +30,8 @@ export function deserializeIntGraph(text: string): IntGraph {
           windows: n.windows.map((w) => Int32Array.from(w as unknown as number[])),
           divisor: Int32Array.from(n.divisor as unknown as number[]),
         };
+      case 'pwl':
+        return { ...(base as typeof n), values: n.values.map(big), slopes: n.slopes.map(big) };
       default:
         return base as IntNode;
     }

@@ -11,16 +11,24 @@
  * `inPacked[S]` (public visibility), outputs `outPacked[P]` packed per the public layout.
  */
 import { CircuitError } from '../../errors.ts';
-import type { PublicLayout } from '../../manifest.ts';
+import type { PublicLayout, WeightsLayout } from '../../manifest.ts';
 import { bitLength, signedWidth } from '../integer/arith.ts';
-import type { IntGraph, IntNode } from '../integer/ir.ts';
+import { rescaleWidth } from '../integer/templateCosts.ts';
+import type { IntGraph, IntLinear, IntNode } from '../integer/ir.ts';
+import { PrivacyRenderer, type PrivacyContext } from './renderPrivacy.ts';
+import { renderExternalLinear, type ExternalLayer } from './externalLinear.ts';
 
 export interface RenderOptions {
-  inputVisibility: 'private' | 'public';
+  /** 'hashed' inputs are private inputs (`in`) plus a commitment (renderPrivacy.ts). */
+  inputVisibility: 'private' | 'public' | 'hashed';
   layout: PublicLayout;
+  /** Committed weights (renderPrivacy.ts): these layers take their weights from `w`. */
+  weights?: WeightsLayout;
+  /** Linear layers given to circom without weights (externalLinear.ts): their rows are appended to the r1cs. */
+  external?: readonly ExternalLayer[];
 }
 
-const TEMPLATE_FILES = ['range_check.circom', 'rescale.circom', 'max.circom', 'div_round.circom', 'unpack.circom'];
+const TEMPLATE_FILES = ['range_check.circom', 'rescale.circom', 'rescale_even.circom', 'pwl.circom', 'max.circom', 'div_round.circom', 'unpack.circom'];
 
 export function renderCircom(graph: IntGraph, opts: RenderOptions): string {
   const r = new Renderer(graph, opts);
@@ -62,7 +70,11 @@ class Renderer {
 
     if (pub) this.emit(`signal input inPacked[${nInSignals}];`);
     else this.emit(`signal input in[${nIn}];`);
-    this.emit(`signal output outPacked[${nOutSignals}];`);
+    if (nOutSignals > 0) this.emit(`signal output outPacked[${nOutSignals}];`);
+    const privacy = new PrivacyRenderer(this.graph, this.opts.layout, this.opts.weights);
+    const ctx: PrivacyContext = { emit: (l) => this.emit(l), fresh: (p) => this.fresh(p), varOf: (t) => this.varName.get(t) };
+    privacy.declare(ctx);
+    const inBase = this.opts.layout.total - nInSignals; // public inputs follow the outputs and commitments
 
     let offset = 0;
     for (const node of this.graph.nodes) {
@@ -82,7 +94,7 @@ class Renderer {
             this.emit(`for (var s = 0; s < ${g.signals}; s++) {`);
             this.emit(`    var cnt = s < ${g.signals - 1} ? ${g.perSignal} : ${g.count - g.perSignal * (g.signals - 1)};`);
             this.emit(`    ${c}[s] = Unpack(cnt, ${g.bits});`);
-            this.emit(`    ${c}[s].in <== inPacked[${g.firstSignal - nOutSignals} + s];`);
+            this.emit(`    ${c}[s].in <== inPacked[${g.firstSignal - inBase} + s];`);
             this.emit(`    for (var j = 0; j < cnt; j++) ${v}[s * ${g.perSignal} + j] = ${c}[s].out[j] + ${BigInt(g.lo)};`);
             this.emit('}');
           } else {
@@ -98,6 +110,15 @@ class Renderer {
           break;
         }
         case 'linear': {
+          if (privacy.isCommitted(node)) {
+            privacy.renderLinear(ctx, node as IntLinear, this.concatInputs(node.inputs), v);
+            break;
+          }
+          const ext = this.opts.external?.find((l) => l.node === node.name);
+          if (ext) {
+            for (const line of renderExternalLinear(ext, this.concatInputs(node.inputs), v)) this.emit(line);
+            break;
+          }
           const x = this.concatInputs(node.inputs);
           const m = node.matrix;
           const id = this.counter++;
@@ -107,9 +128,18 @@ class Renderer {
             this.emit(`var w${id}[${m.values.length}] = ${arr(m.values)};`);
           }
           this.emit(`var b${id}[${m.rows}] = ${arr(node.bias)};`);
+          // Two-level sums: circom copies a linear expression on every `+=`, so one long
+          // accumulation is quadratic in the fan-in; chunks of √fan-in make it ~N·√N (7× faster at 784).
+          const chunk = Math.max(1, Math.ceil(Math.sqrt(maxRowLength(m.rowPtr))));
           this.emit(`for (var r = 0; r < ${m.rows}; r++) {`);
           this.emit(`    var acc = b${id}[r];`);
-          if (m.values.length > 0) this.emit(`    for (var e = rp${id}[r]; e < rp${id}[r + 1]; e++) acc += w${id}[e] * ${x}[ci${id}[e]];`);
+          if (m.values.length > 0) {
+            this.emit(`    for (var e0 = rp${id}[r]; e0 < rp${id}[r + 1]; e0 += ${chunk}) {`);
+            this.emit('        var part = 0;');
+            this.emit(`        for (var e = e0; e < e0 + ${chunk} && e < rp${id}[r + 1]; e++) part += w${id}[e] * ${x}[ci${id}[e]];`);
+            this.emit('        acc += part;');
+            this.emit('    }');
+          }
           this.emit(`    ${v}[r] = acc;`);
           this.emit('}');
           break;
@@ -117,12 +147,12 @@ class Renderer {
         case 'rescale': {
           const src = this.byName.get(node.input)!;
           const x = this.varName.get(node.input)!;
-          const half = node.shift > 0 ? 1n << BigInt(node.shift - 1) : 0n;
-          const A = signedWidth(src.lo - src.zeroPoint + half, src.hi - src.zeroPoint + half);
+          const even = node.rounding === 'half-even' && node.shift > 0;
+          const A = rescaleWidth(src.lo - src.zeroPoint, src.hi - src.zeroPoint, node.shift, node.rounding);
           const c = this.fresh('rs');
           this.emit(`component ${c}[${n}];`);
           this.emit(`for (var i = 0; i < ${n}; i++) {`);
-          this.emit(`    ${c}[i] = Rescale(${A}, ${node.shift}, ${node.bits}, ${node.relu ? 1 : 0});`);
+          this.emit(`    ${c}[i] = ${even ? 'RescaleEven' : 'Rescale'}(${A}, ${node.shift}, ${node.bits}, ${node.relu ? 1 : 0});`);
           this.emit(`    ${c}[i].in <== ${x}[i] - ${src.zeroPoint};`);
           this.emit(`    ${v}[i] = ${c}[i].out;`);
           this.emit('}');
@@ -152,6 +182,20 @@ class Renderer {
             this.emit('    }');
           }
           this.emit(`    ${v}[i] = cur - ${off};`);
+          this.emit('}');
+          break;
+        }
+        case 'pwl': {
+          const x = this.varName.get(node.input)!;
+          const K = 2 ** node.segBits;
+          const id = this.counter++;
+          this.emit(`var py${id}[${K}] = ${arr(node.values)};`);
+          this.emit(`var pd${id}[${K}] = ${arr(node.slopes)};`);
+          this.emit(`component pw${id}[${n}];`);
+          this.emit(`for (var i = 0; i < ${n}; i++) {`);
+          this.emit(`    pw${id}[i] = PiecewiseLinear(${node.bits}, ${node.segBits}, py${id}, pd${id});`);
+          this.emit(`    pw${id}[i].in <== ${x}[i];`);
+          this.emit(`    ${v}[i] = pw${id}[i].out;`);
           this.emit('}');
           break;
         }
@@ -195,12 +239,14 @@ class Renderer {
       this.emit('}');
     }
 
+    privacy.renderCommitments(ctx);
+
     const header = [
       '// Generated by zkinfer from the integer model: do not edit.',
       `// Model: ${this.graph.name}`,
       'pragma circom 2.1.0;',
       '',
-      ...TEMPLATE_FILES.map((f) => `include "${f}";`),
+      ...[...TEMPLATE_FILES, ...privacy.includes()].map((f) => `include "${f}";`),
       '',
       'template Model() {',
     ];
@@ -235,5 +281,11 @@ function flatten(windows: Int32Array[]): { ptr: number[]; idx: number[] } {
 }
 
 const maxOf = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+
+function maxRowLength(rowPtr: Int32Array): number {
+  let m = 0;
+  for (let r = 0; r + 1 < rowPtr.length; r++) m = Math.max(m, rowPtr[r + 1] - rowPtr[r]);
+  return m;
+}
 
 export const circuitTemplateFiles = TEMPLATE_FILES;

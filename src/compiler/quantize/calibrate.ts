@@ -2,6 +2,7 @@
  * Calibration: run the float graph on sample inputs and record, for every tensor, the
  * smallest and largest value seen. The quantizer picks scales from these ranges.
  */
+import { evalActivation, evalClip, evalQuantize } from '../graph/elementwise.ts';
 import type { Graph, GraphNode } from '../graph/ir.ts';
 
 export interface Range {
@@ -34,6 +35,12 @@ function evalNode(node: GraphNode, inputs: Record<string, Float64Array>, values:
     }
     case 'relu':
       return values.get(node.input)!.map((v) => (v > 0 ? v : 0));
+    case 'quantize':
+      return evalQuantize(node, values.get(node.input)!);
+    case 'clip':
+      return evalClip(node, values.get(node.input)!);
+    case 'activation':
+      return evalActivation(node, values.get(node.input)!);
     case 'max': {
       const x = values.get(node.input)!;
       return Float64Array.from(node.windows, (w) => {

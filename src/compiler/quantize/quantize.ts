@@ -18,6 +18,10 @@ import type { CsrMatrix, Graph, GraphNode, LinearNode } from '../graph/ir.ts';
 import { FIELD_SAFE_BITS, absBig, clamp, maxBig, minBig, roundShift, signedWidth } from '../integer/arith.ts';
 import type { IntCsr, IntGraph, IntInput, IntLinear, IntNode, IntRescale } from '../integer/ir.ts';
 import type { Range } from './calibrate.ts';
+import { committedLinear, isWeightedKind, weightsLayout, type CommittedNode } from './committedWeights.ts';
+import type { WeightsLayout } from '../../manifest.ts';
+import { isQuantizedGraph, quantizeQuantizedModel } from './quantizedModel.ts';
+import { lowerActivation, lowerClip, type FloatLoweringContext } from './floatNonlinear.ts';
 
 export interface QuantizeOptions {
   inputBits: number;
@@ -25,6 +29,12 @@ export interface QuantizeOptions {
   activationBits: number;
   /** Fixed scale exponent for inputs and activations (overrides calibration). */
   scale?: number;
+  /** 'committed': weighted layers take their weights as private inputs (committedWeights.ts). */
+  weights?: 'constant' | 'committed';
+  /** Quantized models: significant bits of the requantization multipliers (quantized.ts; default 31). */
+  requantBits?: number;
+  /** Quantized models: 'exact' (ONNX's half-even ties, default) or 'half-up' (quantized.ts). */
+  requantRounding?: 'exact' | 'half-up';
 }
 
 /** One line of the quantization report (manifest.quantization.layers). */
@@ -44,9 +54,20 @@ export interface LayerReport {
 export interface QuantizeResult {
   graph: IntGraph;
   layers: LayerReport[];
+  /** With weights 'committed': the layout of the private weights (absent when no layer has weights). */
+  weights?: WeightsLayout;
 }
 
 export function quantize(graph: Graph, ranges: Map<string, Range>, opts: QuantizeOptions): QuantizeResult {
+  // Quantized models (QDQ / QOperator) keep their own integer arithmetic: quantized.ts.
+  if (isQuantizedGraph(graph)) {
+    if (opts.weights === 'committed') {
+      throw new QuantizationError('COMMITTED_QUANTIZED', '--weights committed is not supported for quantized (QDQ / QOperator) ONNX models yet', {
+        fix: 'use --weights constant, or the float model',
+      });
+    }
+    return quantizeQuantizedModel(graph, opts);
+  }
   const q = new Quantizer(graph, ranges, opts);
   for (const node of graph.nodes) q.add(node);
   return q.finish();
@@ -65,6 +86,7 @@ class Quantizer {
   private byFloat = new Map<string, IntNode>();
   private consumers = new Map<string, GraphNode[]>();
   layers: LayerReport[] = [];
+  private committed: CommittedNode[] = [];
 
   constructor(
     private graph: Graph,
@@ -107,6 +129,18 @@ class Quantizer {
     return n;
   }
 
+  /** What floatNonlinear.ts needs of the quantizer (Clip, Sigmoid, Tanh). */
+  private nonlinearContext(): FloatLoweringContext {
+    return {
+      get: (name) => this.byFloat.get(name)!,
+      push: (n) => this.push(n),
+      note: (fields) => Object.assign(this.layers[this.layers.length - 1], fields),
+      range: (name) => this.range(name),
+      activationBits: this.opts.activationBits,
+      fixedScale: this.opts.scale,
+    };
+  }
+
   private accBits(n: IntRescale): number {
     const src = this.nodes.find((m) => m.name === n.input)!;
     const half = n.shift > 0 ? 1n << BigInt(n.shift - 1) : 0n;
@@ -126,6 +160,14 @@ class Quantizer {
         this.byFloat.set(node.name, this.addRescale(x, node.name, node.origin, node.shape, true));
         return;
       }
+      case 'clip':
+        this.byFloat.set(node.name, lowerClip(this.nonlinearContext(), node));
+        return;
+      case 'activation':
+        this.byFloat.set(node.name, lowerActivation(this.nonlinearContext(), node));
+        return;
+      case 'quantize':
+        throw new Error('internal: a quantize node reached the float quantizer (quantized models go through quantized.ts)');
       case 'max': {
         const x = this.byFloat.get(node.input)!;
         this.byFloat.set(
@@ -244,6 +286,14 @@ class Quantizer {
       if (r === 0 || rlo < lo) lo = rlo;
       if (r === 0 || rhi > hi) hi = rhi;
     }
+    if (this.opts.weights === 'committed' && isWeightedKind(node.kind)) {
+      const c = committedLinear({
+        name: node.name, origin: node.origin, rows, rowPtr: m.rowPtr, colIdx: m.colIdx, values, bias, weightBits: this.opts.weightBits,
+        blocks: blocks.map((b, i) => ({ start: b.start, end: b.end, x: b.x, shift: accScale - b.x.scale - wScale[i] })),
+      });
+      ({ lo, hi } = c);
+      this.committed.push(c.node);
+    }
     const matrix: IntCsr = { rows, cols: m.cols, rowPtr: m.rowPtr, colIdx: m.colIdx, values };
     const out = this.push<IntLinear>({
       op: 'linear', kind: 'expr', name: node.name, origin: node.origin, shape: node.shape, source: node.kind,
@@ -274,6 +324,7 @@ class Quantizer {
     return {
       graph: { name: this.graph.name, nodes: this.nodes, inputs: this.graph.inputs, outputs },
       layers: this.layers,
+      ...(this.committed.length > 0 ? { weights: weightsLayout(this.committed, this.opts.weightBits) } : {}),
     };
   }
 }

@@ -5,7 +5,7 @@
  * its operands are constant and becomes a 0/1 `linear` node otherwise.
  */
 import { OnnxParseError, ShapeError } from '../../../errors.ts';
-import { isFloat, type DType } from '../../parse/dtypes.ts';
+import { isFloat, isInteger, type DType } from '../../parse/dtypes.ts';
 import { NotSupported, type ImportContext, type OpNode } from '../context.ts';
 import { broadcastMap, broadcastShapes } from '../indexing.ts';
 import { size } from '../ir.ts';
@@ -40,6 +40,21 @@ export function optionalConst(n: OpNode, i: number, what = `input ${i}`): ConstV
 export function requireFloat(n: OpNode, v: RuntimeValue, what = 'input'): RuntimeValue {
   if (!isFloat(v.dtype)) throw new NotSupported(`its runtime ${what} has type ${v.dtype}; only float tensors can be lowered`);
   return v;
+}
+
+/**
+ * Integer tensors (quantized models: uint8/int8 codes, int32 accumulators) hold exact integers;
+ * data movement, max, and (for 32/64-bit types, which do not wrap in practice) affine arithmetic
+ * on them are exact, so these ops accept them as well as floats.
+ */
+export function requireNumeric(n: OpNode, v: RuntimeValue, what = 'input', wide = false): RuntimeValue {
+  if (isFloat(v.dtype)) return v;
+  if (wide ? v.dtype === 'int32' || v.dtype === 'int64' : isInteger(v.dtype)) return v;
+  throw new NotSupported(
+    wide && isInteger(v.dtype)
+      ? `its runtime ${what} has type ${v.dtype}, whose arithmetic wraps around in ONNX; only float, int32 and int64 tensors can be lowered`
+      : `its runtime ${what} has type ${v.dtype}; only float and integer tensors can be lowered`,
+  );
 }
 
 export function shapeError(n: OpNode, msg: string): ShapeError {
@@ -100,7 +115,7 @@ export function gather(
     return constant(dtype, shape, out);
   }
   const runtime: RuntimeValue[] = [];
-  const slot = operands.map((v) => (v.kind === 'runtime' ? runtime.push(requireFloat(n, v)) - 1 : -1));
+  const slot = operands.map((v) => (v.kind === 'runtime' ? runtime.push(requireNumeric(n, v)) - 1 : -1));
   const lb = ctx.linear(n, kind, shape, runtime, outName);
   for (let o = 0; o < total; o++) {
     const p = pick(o);

@@ -11,7 +11,7 @@ import { NotSupported, type ImportContext, type OpImpl, type OpNode } from '../c
 import { broadcastMap } from '../indexing.ts';
 import { size } from '../ir.ts';
 import { constant, describeShape, type ConstValue, type RuntimeValue, type Value } from '../values.ts';
-import { broadcastOrThrow, foldElementwise, input, requireFloat, shapeError } from './common.ts';
+import { broadcastOrThrow, foldElementwise, input, requireFloat, requireNumeric, shapeError } from './common.ts';
 import type { OpRegistry } from './registry.ts';
 
 const allConst = (vs: Value[]): vs is ConstValue[] => vs.every((v) => v.kind === 'const');
@@ -28,7 +28,7 @@ function affineSum(ctx: ImportContext, n: OpNode, kind: string, operands: Value[
   const shape = broadcastOrThrow(n, ...operands.map((v) => v.shape));
   const maps = operands.map((v) => broadcastMap(shape, v.shape));
   const runtime: RuntimeValue[] = [];
-  const slot = operands.map((v) => (v.kind === 'runtime' ? runtime.push(requireFloat(n, v)) - 1 : -1));
+  const slot = operands.map((v) => (v.kind === 'runtime' ? runtime.push(kind === 'Mean' ? requireFloat(n, v) : requireNumeric(n, v, 'input', true)) - 1 : -1));
   const lb = ctx.linear(n, kind, shape, runtime);
   for (let o = 0; o < size(shape); o++) {
     let bias = 0;
@@ -46,7 +46,8 @@ function scaleBy(ctx: ImportContext, n: OpNode, kind: string, x: RuntimeValue, c
   const shape = broadcastOrThrow(n, x.shape, c.shape);
   const mx = broadcastMap(shape, x.shape);
   const mc = broadcastMap(shape, c.shape);
-  const lb = ctx.linear(n, kind, shape, [requireFloat(n, x)]);
+  // Integer Div truncates (not affine); integer Mul by an integer constant is exact.
+  const lb = ctx.linear(n, kind, shape, [kind === 'Div' ? requireFloat(n, x) : requireNumeric(n, x, 'input', true)]);
   for (let o = 0; o < size(shape); o++) {
     lb.add(0, mx[o], f(c.data[mc[o]]));
     lb.endRow(0);
@@ -148,8 +149,6 @@ export const Sign = foldOnly('Sign', () => Math.sign);
 export const Sin = foldOnly('Sin', () => Math.sin);
 export const Cos = foldOnly('Cos', () => Math.cos);
 export const Tan = foldOnly('Tan', () => Math.tan);
-export const Tanh = foldOnly('Tanh', () => Math.tanh);
-export const Sigmoid = foldOnly('Sigmoid', () => (x) => 1 / (1 + Math.exp(-x)));
 export const Softplus = foldOnly('Softplus', () => (x) => Math.log1p(Math.exp(x)));
 export const Min = foldOnly('Min', () => (...xs) => Math.min(...xs));
 
@@ -167,7 +166,7 @@ export function Max(n: OpNode, ctx: ImportContext): Value[] {
     const zeros = consts.every((c) => c.data.every((x) => x === 0));
     if (runtime.length === 1 && zeros && describeShape(runtime[0].shape) === describeShape(shape)) {
       const name = ctx.claim(n.outputs[0] || n.name);
-      ctx.add({ op: 'relu', name, origin: n.name, shape, input: requireFloat(n, runtime[0]).ref });
+      ctx.add({ op: 'relu', name, origin: n.name, shape, input: requireNumeric(n, runtime[0]).ref });
       return [{ kind: 'runtime', dtype: runtime[0].dtype, shape, ref: name }];
     }
     throw new NotSupported('Max with a constant operand is only supported as Max(x, 0) (= Relu)');
@@ -239,8 +238,8 @@ function contract(
   if (a.kind === 'runtime' && b.kind === 'runtime') {
     throw new NotSupported('both of its operands are runtime tensors (a product of activations); one must be a constant (weights)');
   }
-  const runtime: RuntimeValue[] = [requireFloat(n, (a.kind === 'runtime' ? a : b) as RuntimeValue)];
-  if (c?.kind === 'runtime') runtime.push(requireFloat(n, c));
+  const runtime: RuntimeValue[] = [requireNumeric(n, (a.kind === 'runtime' ? a : b) as RuntimeValue)];
+  if (c?.kind === 'runtime') runtime.push(requireNumeric(n, c, 'input C', true));
   const lb = ctx.linear(n, kind, outShape, runtime);
   for (let bb = 0; bb < size(batch); bb++) {
     for (let m = 0; m < M; m++) {
@@ -298,6 +297,6 @@ export function Gemm(n: OpNode, ctx: ImportContext): Value[] {
 
 export function register(reg: OpRegistry): void {
   reg.runtime({ Add, Sub, Mul, Div, Neg, Sum, Mean, Max, MatMul, Gemm });
-  reg.foldOnly({ Pow, Mod, Abs, Sqrt, Reciprocal, Exp, Log, Floor, Ceil, Round, Sign, Sin, Cos, Tan, Tanh, Sigmoid, Softplus, Min });
+  reg.foldOnly({ Pow, Mod, Abs, Sqrt, Reciprocal, Exp, Log, Floor, Ceil, Round, Sign, Sin, Cos, Tan, Softplus, Min });
 }
 

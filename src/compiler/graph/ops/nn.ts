@@ -8,12 +8,12 @@ import { NotSupported, type ImportContext, type OpNode } from '../context.ts';
 import { size } from '../ir.ts';
 import { computeWindows, type WindowAttrs, type Windows } from '../window.ts';
 import { constant, describeShape, type ConstValue, type RuntimeValue, type Value } from '../values.ts';
-import { constInput, foldElementwise, input, optionalConst, requireFloat, shapeError } from './common.ts';
+import { constInput, foldElementwise, input, optionalConst, requireFloat, requireNumeric, shapeError } from './common.ts';
 import type { OpRegistry } from './registry.ts';
 
 function relu(ctx: ImportContext, n: OpNode, x: RuntimeValue): Value {
   const name = ctx.claim(n.outputs[0] || n.name);
-  ctx.add({ op: 'relu', name, origin: n.name, shape: [...x.shape], input: requireFloat(n, x).ref });
+  ctx.add({ op: 'relu', name, origin: n.name, shape: [...x.shape], input: requireNumeric(n, x).ref });
   return { kind: 'runtime', dtype: x.dtype, shape: [...x.shape], ref: name };
 }
 
@@ -42,15 +42,96 @@ export function Clip(n: OpNode, ctx: ImportContext): Value[] {
   const noMin = lo === -Infinity || lo <= -3.4e38;
   if (noMin && noMax) return [x];
   if (lo === 0 && noMax) return [relu(ctx, n, x)];
-  throw new NotSupported(`Clip to [${lo}, ${hi}] on a runtime tensor is not supported; only Clip(min=0) (= Relu) is`);
+  if (lo > hi) throw new NotSupported(`Clip with min ${lo} > max ${hi}`);
+  // General Clip: a `clip` node (one rescale + one comparison in the circuit; see quantize/clip.ts).
+  const name = ctx.claim(n.outputs[0] || n.name);
+  ctx.add({ op: 'clip', name, origin: n.name, shape: [...x.shape], input: requireNumeric(n, x).ref, lo: noMin ? -Infinity : lo, hi: noMax ? Infinity : hi });
+  return [{ kind: 'runtime', dtype: x.dtype, shape: [...x.shape], ref: name }];
 }
 
-export function LeakyRelu(n: OpNode): Value[] {
+/**
+ * LeakyRelu(x) = α·x + (1 − α)·relu(x): a relu node and a linear node, no new IR op. Cost in
+ * the circuit: the relu's fused rescale, and the linear mix (free) is rescaled where a dense
+ * layer reads it, so about two rescales per element (twice a Relu).
+ */
+export function LeakyRelu(n: OpNode, ctx: ImportContext): Value[] {
   const x = input(n, 0);
   const alpha = n.attrs.float('alpha', 0.01);
-  if (x.kind !== 'const') throw new NotSupported('LeakyRelu on a runtime tensor is not supported (only Relu is)');
-  return [foldElementwise(n, [x], (v) => (v >= 0 ? v : alpha * v))];
+  if (x.kind === 'const') return [foldElementwise(n, [x], (v) => (v >= 0 ? v : alpha * v))];
+  requireFloat(n, x);
+  if (alpha === 0) return [relu(ctx, n, x)];
+  const out = n.outputs[0] || n.name;
+  const rname = ctx.claim(`${out}::relu`);
+  ctx.add({ op: 'relu', name: rname, origin: n.name, shape: [...x.shape], input: x.ref });
+  const r: RuntimeValue = { kind: 'runtime', dtype: x.dtype, shape: [...x.shape], ref: rname };
+  const lb = ctx.linear(n, 'LeakyRelu', x.shape, [x, r]);
+  for (let i = 0; i < size(x.shape); i++) {
+    lb.add(0, i, alpha);
+    lb.add(1, i, 1 - alpha);
+    lb.endRow(0);
+  }
+  return [lb.finish(x.dtype)];
 }
+
+/** Sigmoid and Tanh: an `activation` node (piecewise-linear in the circuit, error bound in quantize/activation.ts). */
+function activation(fn: 'sigmoid' | 'tanh', f: (v: number) => number) {
+  return named(fn === 'sigmoid' ? 'Sigmoid' : 'Tanh', (n: OpNode, ctx: ImportContext): Value[] => {
+    const x = input(n, 0);
+    if (x.kind === 'const') return [foldElementwise(n, [x], f)];
+    const name = ctx.claim(n.outputs[0] || n.name);
+    ctx.add({ op: 'activation', name, origin: n.name, shape: [...x.shape], input: requireFloat(n, x).ref, fn });
+    return [{ kind: 'runtime', dtype: x.dtype, shape: [...x.shape], ref: name }];
+  });
+}
+
+/** The op function carries the ONNX op's name (the registry's convention). */
+function named<F extends (...args: never[]) => unknown>(name: string, f: F): F {
+  Object.defineProperty(f, 'name', { value: name });
+  return f;
+}
+
+export const Sigmoid = activation('sigmoid', (v) => 1 / (1 + Math.exp(-v)));
+export const Tanh = activation('tanh', Math.tanh);
+
+/**
+ * Softmax / LogSoftmax as the model's last node: not proved. The op returns its input, so the
+ * circuit proves the logits (argmax and ordering are the same); the verifier side applies the op.
+ * analyzeModel rejects it anywhere else (when another node reads its output).
+ */
+function finalNormalization(op: 'Softmax' | 'LogSoftmax') {
+  return named(op, (n: OpNode, ctx: ImportContext): Value[] => {
+    const x = input(n, 0);
+    const r = x.shape.length;
+    const coerce2d = n.opset < 13;
+    const axis0 = n.attrs.int('axis', coerce2d ? 1 : -1);
+    const axis = axis0 < 0 ? axis0 + r : axis0;
+    if (axis < 0 || axis >= Math.max(r, 1)) throw shapeError(n, `axis ${axis0} is out of range for rank ${r}`);
+    if (x.kind === 'const') {
+      const out = new Float64Array(x.data.length);
+      const [outer, inner, len] = coerce2d
+        ? [size(x.shape.slice(0, axis)), 1, size(x.shape.slice(axis))]
+        : [size(x.shape.slice(0, axis)), size(x.shape.slice(axis + 1)), x.shape[axis]];
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < inner; i++) {
+          const at = (k: number): number => (o * len + k) * inner + i;
+          let m = -Infinity;
+          for (let k = 0; k < len; k++) m = Math.max(m, x.data[at(k)]);
+          let sum = 0;
+          for (let k = 0; k < len; k++) sum += Math.exp(x.data[at(k)] - m);
+          for (let k = 0; k < len; k++) out[at(k)] = op === 'Softmax' ? Math.exp(x.data[at(k)] - m) / sum : x.data[at(k)] - m - Math.log(sum);
+        }
+      }
+      return [constant(x.dtype, x.shape, out)];
+    }
+    requireFloat(n, x);
+    const o = n.outputs[0];
+    if (o) ctx.postprocess.set(o, { op, axis, coerce2d, node: n.name });
+    return [x];
+  });
+}
+
+export const Softmax = finalNormalization('Softmax');
+export const LogSoftmax = finalNormalization('LogSoftmax');
 
 /** Dropout is the identity at inference; its mask output (if used) is all true. */
 export function Dropout(n: OpNode): (Value | undefined)[] {
@@ -110,7 +191,7 @@ export function Conv(n: OpNode, ctx: ImportContext): Value[] {
   const inSp = size(spatial);
   const outSp = size(win.outSpatial);
   const Mg = M / group;
-  const runtime = x.kind === 'runtime' ? requireFloat(n, x) : undefined;
+  const runtime = x.kind === 'runtime' ? requireNumeric(n, x) : undefined;
   const lb = runtime ? ctx.linear(n, 'Conv', shape, [runtime]) : undefined;
   const folded = runtime ? undefined : new Float64Array(size(shape));
   let row = 0;
@@ -164,7 +245,7 @@ function emitMax(ctx: ImportContext, n: OpNode, x: Value, shape: number[], windo
     return constant(x.dtype, shape, Float64Array.from(windows, (w) => Math.max(...Array.from(w, (i) => x.data[i]))));
   }
   const name = ctx.claim(n.outputs[0] || n.name);
-  ctx.add({ op: 'max', name, origin: n.name, shape, input: requireFloat(n, x).ref, windows });
+  ctx.add({ op: 'max', name, origin: n.name, shape, input: requireNumeric(n, x).ref, windows });
   return { kind: 'runtime', dtype: x.dtype, shape, ref: name };
 }
 
@@ -255,6 +336,8 @@ export function BatchNormalization(n: OpNode, ctx: ImportContext): (Value | unde
 }
 
 export function register(reg: OpRegistry): void {
-  reg.runtime({ Relu, Clip, Dropout, Conv, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, BatchNormalization });
-  reg.foldOnly({ LeakyRelu });
+  reg.runtime({
+    Relu, Clip, LeakyRelu, Sigmoid, Tanh, Softmax, LogSoftmax, Dropout, Conv, MaxPool, AveragePool, GlobalAveragePool,
+    GlobalMaxPool, BatchNormalization,
+  });
 }

@@ -7,7 +7,7 @@ import { NotSupported, type ImportContext, type OpImpl, type OpNode } from '../c
 import { forEachIndex, normAxis, strides } from '../indexing.ts';
 import { size } from '../ir.ts';
 import { constant, type Value } from '../values.ts';
-import { axesOf, input, requireFloat, shapeError } from './common.ts';
+import { axesOf, input, requireFloat, requireNumeric, shapeError } from './common.ts';
 import type { OpRegistry } from './registry.ts';
 
 interface Reduction {
@@ -51,7 +51,9 @@ function reduceOp(name: string, fold: (xs: number[]) => number, lower?: 'sum' | 
     if (x.kind === 'const') {
       return [constant(x.dtype, red.shape, Float64Array.from(red.windows, (w) => fold(Array.from(w, (i) => x.data[i]))))];
     }
-    requireFloat(n, x);
+    if (lower === 'max') requireNumeric(n, x);
+    else if (lower === 'sum') requireNumeric(n, x, 'input', true);
+    else requireFloat(n, x);
     if (!lower) throw new NotSupported(`'${name}' on a runtime tensor is not supported (ReduceSum, ReduceMean and ReduceMax are)`);
     if (red.windows.some((w) => w.length === 0)) throw shapeError(n, 'reduction over an empty axis');
     if (lower === 'sum') {

@@ -7,7 +7,7 @@
  */
 import { OnnxParseError } from '../../../errors.ts';
 import type { DType } from '../../parse/dtypes.ts';
-import { dtypeFromCode, isFloat } from '../../parse/dtypes.ts';
+import { dtypeFromCode, isFloat, isInteger } from '../../parse/dtypes.ts';
 import { toFloat64 } from '../../parse/tensor.ts';
 import { NotSupported, type ImportContext, type OpNode } from '../context.ts';
 import { broadcastMap, forEachIndex, normAxis, strides } from '../indexing.ts';
@@ -347,8 +347,29 @@ export function CastLike(n: OpNode): Value[] {
 
 function castTo(n: OpNode, x: Value, to: DType): Value {
   if (x.kind === 'const') return constant(to, x.shape, Float64Array.from(x.data));
-  if (isFloat(to) && isFloat(x.dtype)) return { ...x, dtype: to };
-  throw new NotSupported(`casting a runtime tensor from ${x.dtype} to ${to} is not supported (only float to float)`);
+  if (isFloat(to) && isFloat(x.dtype)) {
+    // Rounding to a 16-bit float is an op of its own (coarser than the circuit's fixed point can
+    // ignore); float64 → float32 rounds far below the quantization step and is a no-op here.
+    const bits = (d: DType): number => (d === 'bfloat16' ? 8 : d === 'float16' ? 11 : d === 'float32' ? 24 : 53);
+    if (bits(to) < 24 && bits(to) < bits(x.dtype)) throw new NotSupported(`casting a runtime tensor from ${x.dtype} to ${to} rounds it to a 16-bit float, which is not supported`);
+    return { ...x, dtype: to };
+  }
+  // Integer → float, or integer → an integer type holding every value: the numbers do not change
+  // (quantized models: int32 accumulator → float before the scale multiplication).
+  if (isInteger(x.dtype) && (isFloat(to) || holdsAll(to, x.dtype))) return { ...x, dtype: to };
+  throw new NotSupported(`casting a runtime tensor from ${x.dtype} to ${to} is not supported (only float to float, and integer to float or to a wider integer)`);
+}
+
+const INT_RANGE: Partial<Record<DType, [number, number]>> = {
+  uint8: [0, 255], int8: [-128, 127], uint16: [0, 65535], int16: [-32768, 32767],
+  uint32: [0, 2 ** 32 - 1], int32: [-(2 ** 31), 2 ** 31 - 1], int64: [-(2 ** 63), 2 ** 63 - 1], uint64: [0, 2 ** 64 - 1],
+};
+
+/** Does integer type `to` hold every value of integer type `from`? */
+function holdsAll(to: DType, from: DType): boolean {
+  const a = INT_RANGE[to];
+  const b = INT_RANGE[from];
+  return !!a && !!b && a[0] <= b[0] && a[1] >= b[1];
 }
 
 export function ConstantOfShape(n: OpNode): Value[] {
