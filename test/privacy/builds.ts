@@ -95,18 +95,25 @@ function hasSetup(dir: string): boolean {
  * (compiles them here first, and writes the shared dev ptaus, so the children only run snarkjs).
  */
 export async function prebuild(fixture: string, modes: Mode[], workers = 2): Promise<void> {
-  const todo: Mode[] = [];
+  const todo: Array<{ mode: Mode; cost: number }> = [];
   for (const m of modes) {
     // compile() is cached by content; a stale build is recompiled here, which drops its old setup.
     const r = await privacyBuild(fixture, m, { setup: false });
     if (r.manifest.setup && hasSetup(buildDirOf(fixture, m))) continue;
-    todo.push(m);
     const c = r.manifest.circuit;
-    await sharedPtau(requiredPower({ nConstraints: c.constraints, nPubInputs: c.publicInputs, nOutputs: c.outputs }));
+    const power = requiredPower({ nConstraints: c.constraints, nPubInputs: c.publicInputs, nOutputs: c.outputs });
+    todo.push({ mode: m, cost: 2 ** power });
+    await sharedPtau(power);
   }
   if (todo.length < 2 || workers < 2) return;
+  // Longest first, each to the least loaded worker (setup time grows with the domain size).
   const queues: Mode[][] = Array.from({ length: workers }, () => []);
-  todo.forEach((m, i) => queues[i % workers].push(m));
+  const load = new Array<number>(workers).fill(0);
+  for (const t of todo.sort((a, b) => b.cost - a.cost)) {
+    const w = load.indexOf(Math.min(...load));
+    queues[w].push(t.mode);
+    load[w] += t.cost;
+  }
   await Promise.all(queues.filter((q) => q.length > 0).map((q) => new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/privacy/builds.ts', fixture, ...q.map(modeName)], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
